@@ -1,0 +1,44 @@
+"""Run every Python block of every page, in both languages, with sybil.
+
+Each page is one namespace, executed top to bottom like a reader would. Snippets
+included with ``--8<--`` are expanded first (see ``tests/docs_support.py``). Blocks that
+need a GPU are preceded by ``<!-- skip: next if(not cuda, reason="needs a CUDA GPU") -->``
+and run in the ``gpu`` nox session.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from docs_support import PageCodeParser  # noqa: E402
+from sybil import Sybil  # noqa: E402
+from sybil.parsers.markdown import SkipParser  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def cuda() -> bool:
+    return torch.cuda.is_available()
+
+
+def _setup(namespace: dict) -> None:
+    torch.manual_seed(0)  # every page starts from the same random state
+
+
+def _teardown(namespace: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+pytest_collect_file = Sybil(
+    parsers=[PageCodeParser(), SkipParser()],
+    patterns=["*.md"],
+    fixtures=["cuda"],
+    setup=_setup,
+    teardown=_teardown,
+    name="pages",
+).pytest()

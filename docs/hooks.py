@@ -1,0 +1,80 @@
+"""MkDocs hooks shared by the English and the Chinese build.
+
+1. Figures. Every ``snippets/figures/<name>.py`` defines ``figure() -> Figure``. The
+   hook renders it to SVG (cached under ``.cache/figures`` by a hash of the figure's
+   source and of the ``dlnotes`` package) and adds it to the build as
+   ``figures/<name>.svg``, so both languages show the same generated picture and MkDocs'
+   link validation sees the file.
+2. Offline pages. nbconvert's template (used by mkdocs-jupyter) loads MathJax and
+   Mermaid from a CDN; the site renders math with the vendored KaTeX instead, so those
+   script tags are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import runpy
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / "snippets" / "figures"
+CACHE = ROOT / ".cache" / "figures"
+
+_CDN_SCRIPT = re.compile(
+    r'<script[^>]*src="https?://[^"]*(mathjax|mermaid|require\.js|requirejs)[^"]*"[^>]*>\s*</script>',
+    re.IGNORECASE,
+)
+_MATHJAX_CONFIG = re.compile(
+    r'<script type="text/x-mathjax-config">.*?</script>', re.IGNORECASE | re.DOTALL
+)
+_MERMAID_MODULE = re.compile(
+    r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>',
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _package_digest() -> str:
+    h = hashlib.sha256()
+    for p in sorted((ROOT / "dlnotes").rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def render_figure(source: Path, package_digest: str) -> Path:
+    """Render ``source``'s ``figure()`` to a cached SVG and return its path."""
+    key = hashlib.sha256(source.read_bytes() + package_digest.encode()).hexdigest()[:16]
+    out = CACHE / f"{source.stem}-{key}.svg"
+    if not out.exists():
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from dlnotes.plotting import save_svg
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        fig = runpy.run_path(str(source))["figure"]()
+        tmp = out.with_suffix(".tmp")
+        save_svg(fig, str(tmp))
+        os.replace(tmp, out)  # atomic: parallel builds never read a half-written file
+    return out
+
+
+def on_files(files: Files, config) -> Files:
+    digest = _package_digest()
+    for source in sorted(FIGURES.glob("*.py")):
+        if source.name.startswith("_"):
+            continue
+        svg = render_figure(source, digest)
+        files.append(
+            File.generated(config, f"figures/{source.stem}.svg", abs_src_path=str(svg))
+        )
+    return files
+
+
+def on_post_page(output: str, page, config) -> str:
+    output = _CDN_SCRIPT.sub("", output)
+    output = _MATHJAX_CONFIG.sub("", output)
+    return _MERMAID_MODULE.sub("", output)

@@ -1,0 +1,10 @@
+# %% [markdown]
+# # dlnotes 导览
+#
+# Math: $a^2 + b^2 = c^2$.
+
+# %%
+import torch
+
+torch.manual_seed(0)
+print(torch.rand(2))
