@@ -2,6 +2,9 @@
 import torch
 
 import dlnotes
+from dlnotes.linear.softmax import softmax
 
-print(dlnotes.__version__, torch.__version__ >= "2")
+torch.manual_seed(0)
+X = torch.randn(2, 5)  # (batch, classes)
+P = softmax(X)  # from scratch, see "Softmax regression"
 # --8<-- [end:import]

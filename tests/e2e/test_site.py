@@ -1,0 +1,95 @@
+"""Browser tests of the built site (both languages). Run with `nox -s e2e`."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+# A page with maths, tabs and code in both languages, and a notebook page.
+MATH_PAGE = "/linear-networks/softmax-regression/"
+NOTEBOOK_PAGE = "/linear-networks/digits_notebook/"
+
+
+def test_home_page_in_both_languages(page) -> None:
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "dlnotes" in page.title()
+    page.goto("/zh/")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert page.locator("h1").first.inner_text().strip() != ""
+
+
+@pytest.mark.parametrize(("start", "lang_name", "expected"), [
+    (MATH_PAGE, "中文", "/zh" + MATH_PAGE),
+    ("/zh" + MATH_PAGE, "English", MATH_PAGE),
+])
+def test_language_switch_keeps_the_page(page, start, lang_name, expected) -> None:
+    page.goto(start)
+    page.locator(".md-header__option .md-select").hover()
+    page.get_by_role("link", name=lang_name).click()
+    page.wait_for_url(re.compile(re.escape(expected) + "$"))
+    assert urlparse(page.url).path == expected
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh"])
+def test_katex_renders_formulas(page, prefix) -> None:
+    page.goto(prefix + MATH_PAGE)
+    page.wait_for_selector(".arithmatex .katex", timeout=10_000)
+    assert page.locator(".arithmatex .katex").count() > 3
+    assert page.locator(".katex-error").count() == 0
+
+
+def test_chinese_search_finds_a_word_inside_a_sentence(page) -> None:
+    # "种子" sits in the middle of a sentence on the conventions page (start/conventions.md).
+    page.goto("/zh/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("种子")
+    box.dispatch_event("keyup")
+    result = page.locator(".md-search-result__link").first
+    result.wait_for(timeout=10_000)
+    hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__link").all()]
+    assert any("start/conventions" in (h or "") for h in hrefs), hrefs
+
+
+@pytest.mark.parametrize(("prefix", "second_tab"), [("", "Concise"), ("/zh", "简洁实现")])
+def test_content_tabs_switch(page, prefix, second_tab) -> None:
+    page.goto(prefix + MATH_PAGE)
+    tabbed = page.locator(".tabbed-set").first
+    second = tabbed.locator(".tabbed-labels label").nth(1)
+    assert second.inner_text().strip() == second_tab
+    blocks = tabbed.locator(".tabbed-block")
+    assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
+    second.click()
+    assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
+
+
+def test_notebook_page_is_rendered_with_outputs(page) -> None:
+    for prefix in ("", "/zh"):
+        page.goto(prefix + NOTEBOOK_PAGE)
+        assert page.locator(".jupyter-wrapper .jp-OutputArea-output").count() > 0
+        assert page.locator(".jupyter-wrapper img").count() > 0  # an executed figure
+
+
+def test_no_request_leaves_localhost(page) -> None:
+    for path in ["/", MATH_PAGE, NOTEBOOK_PAGE, "/zh/", "/zh" + MATH_PAGE, "/zh" + NOTEBOOK_PAGE,
+                 "/api/"]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    hosts = {urlparse(u).hostname for u in page.requests_seen if not u.startswith("data:")}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in page.requests_seen if "127.0.0.1" not in u)
+
+
+def test_no_broken_links(base_url) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "linkcheck", "--no-status", "--no-warnings", "-o", "text",
+         "--threads", "4", base_url + "/"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
