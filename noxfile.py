@@ -36,8 +36,14 @@ def tests(session: nox.Session) -> None:
     """Unit tests, every code block of both languages, docstring examples, notebooks."""
     _install(session, "test")
     session.run(
-        "python", "-m", "pytest", "--ignore=tests/e2e", "-m", "not gpu and not e2e",
-        *session.posargs, env={"MPLBACKEND": "Agg"},
+        "python",
+        "-m",
+        "pytest",
+        "--ignore=tests/e2e",
+        "-m",
+        "not gpu and not e2e",
+        *session.posargs,
+        env={"MPLBACKEND": "Agg"},
     )
 
 
@@ -92,9 +98,18 @@ def e2e(session: nox.Session) -> None:
     if not (ROOT / "site" / "index.html").exists() or not (ROOT / "site/zh/index.html").exists():
         session.error("site/ is not built: run `nox -s docs` first")
     session.install("-e", ".[e2e]", "--no-deps")
-    session.install("pytest==9.*", "playwright>=1.45", "linkchecker>=10.4")
-    session.run("python", "-m", "pytest", "tests/e2e", "-m", "e2e", "-p", "no:cacheprovider",
-                *session.posargs)
+    session.install("pytest==9.*", "pytest-timeout", "playwright>=1.45", "linkchecker>=10.4")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/e2e",
+        "-m",
+        "e2e",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
 
 
 @nox.session
@@ -115,7 +130,8 @@ def gpu(session: nox.Session) -> None:
     """
     probe = subprocess.run(
         [sys.executable, "-c", "import torch; print(torch.cuda.is_available())"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if probe.returncode != 0:
         session.error(f"cannot import torch in {sys.executable}:\n{probe.stderr}")
@@ -123,7 +139,16 @@ def gpu(session: nox.Session) -> None:
         session.skip("no CUDA device visible to torch: nothing to run (GPU work runs on a GPU)")
     session.run(sys.executable, "-c", "import sybil, pytest")  # fail early and clearly
     session.run(
-        sys.executable, "-m", "pytest", "tests", "docs", "--ignore=tests/e2e",
-        "-m", "gpu or not e2e", "-p", "no:cacheprovider", *session.posargs,
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests",
+        "docs",
+        "--ignore=tests/e2e",
+        "-m",
+        "gpu or not e2e",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
         env={"MPLBACKEND": "Agg"},
     )

@@ -2,12 +2,16 @@
 
 Modules are organised by topic, one concept per module::
 
-    dlnotes.data        datasets and loaders (offline digits, synthetic data, Fashion-MNIST)
-    dlnotes.autograd    a tiny reverse-mode automatic differentiation engine
-    dlnotes.linear      linear and softmax regression
-    dlnotes.losses      regression losses
-    dlnotes.metrics     accuracy and friends
-    dlnotes.plotting    matplotlib helpers that work outside Jupyter
+    dlnotes.tensors      broadcasting and memory sharing, from scratch
+    dlnotes.linalg       products and norms, from scratch
+    dlnotes.calculus     numerical derivatives and gradients
+    dlnotes.autograd     a tiny reverse-mode automatic differentiation engine (Value)
+    dlnotes.probability  running frequencies, sample statistics, Bayes' rule
+    dlnotes.data         datasets and loaders (offline digits, synthetic data, Fashion-MNIST)
+    dlnotes.linear       linear and softmax regression, the chapter-2 training loop
+    dlnotes.losses       regression losses (L2, L1, Huber, SmoothL1)
+    dlnotes.metrics      accuracy and friends
+    dlnotes.plotting     matplotlib helpers that work outside Jupyter
 
 Example:
     >>> import dlnotes

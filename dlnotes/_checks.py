@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import torch
 
-__all__ = ["check_tensor", "check_same_shape", "check_positive"]
+__all__ = ["check_positive", "check_same_shape", "check_tensor"]
 
 
 def check_tensor(
@@ -44,9 +44,7 @@ def check_tensor(
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if x.dim() not in allowed:
             want = " or ".join(str(n) for n in allowed)
-            raise ValueError(
-                f"{name} must have {want} dimensions, got shape {tuple(x.shape)}"
-            )
+            raise ValueError(f"{name} must have {want} dimensions, got shape {tuple(x.shape)}")
     if floating and not x.is_floating_point():
         raise TypeError(f"{name} must have a floating-point dtype, got {x.dtype}")
     if integer and (x.is_floating_point() or x.is_complex() or x.dtype == torch.bool):

@@ -106,4 +106,3 @@ def save_svg(fig: Figure, path: str) -> None:
     use_svg_style()
     fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-

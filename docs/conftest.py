@@ -12,11 +12,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from docs_support import PageCodeParser  # noqa: E402
-from sybil import Sybil  # noqa: E402
-from sybil.parsers.markdown import SkipParser  # noqa: E402
+import pytest
+import torch
+from docs_support import PageCodeParser
+from sybil import Sybil
+from sybil.parsers.markdown import SkipParser
 
 
 @pytest.fixture(scope="session")

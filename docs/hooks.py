@@ -52,11 +52,12 @@ def render_figure(source: Path, package_digest: str) -> Path:
         import matplotlib
 
         matplotlib.use("Agg")
-        from dlnotes.plotting import save_svg
+        from dlnotes.plotting import save_svg, use_svg_style
 
         CACHE.mkdir(parents=True, exist_ok=True)
+        use_svg_style()  # before drawing: rcParams are read when the axes are created
         fig = runpy.run_path(str(source))["figure"]()
-        tmp = out.with_suffix(".tmp")
+        tmp = out.with_suffix(f".{os.getpid()}.tmp")  # unique per build process
         save_svg(fig, str(tmp))
         os.replace(tmp, out)  # atomic: parallel builds never read a half-written file
     return out
@@ -68,9 +69,7 @@ def on_files(files: Files, config) -> Files:
         if source.name.startswith("_"):
             continue
         svg = render_figure(source, digest)
-        files.append(
-            File.generated(config, f"figures/{source.stem}.svg", abs_src_path=str(svg))
-        )
+        files.append(File.generated(config, f"figures/{source.stem}.svg", abs_src_path=str(svg)))
     return files
 
 

@@ -96,7 +96,8 @@ class PageCodeParser:
 HEADING_ID = re.compile(r"^#{1,6} .*?\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$", re.M)
 HEADING = re.compile(r"^(?P<level>#{1,6}) ", re.M)
 FENCE_BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n]*)\n"
+    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
     re.M | re.S,
 )
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pkgutil
 import re
 
-import dlnotes
 from docs_support import DOCS
+
+import dlnotes
 
 
 def _public_modules() -> set[str]:

@@ -11,17 +11,20 @@ from docs_support import DOCS, ROOT
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-from dlnotes.plotting import save_svg  # noqa: E402
+from dlnotes.plotting import save_svg, use_svg_style
 
-FIGURES = sorted(p for p in (ROOT / "snippets" / "figures").glob("*.py") if not p.name.startswith("_"))
+FIGURES = sorted(
+    p for p in (ROOT / "snippets" / "figures").glob("*.py") if not p.name.startswith("_")
+)
 
 
 @pytest.mark.parametrize("source", FIGURES, ids=[p.stem for p in FIGURES])
 def test_figure_is_reproducible_and_used(source, tmp_path) -> None:
     svgs = []
     for i in range(2):
+        use_svg_style()  # as the docs build does (docs/hooks.py)
         fig = runpy.run_path(str(source))["figure"]()
         assert isinstance(fig, Figure)
         assert fig.axes, "a figure needs at least one axes"

@@ -1,1 +1,5 @@
-"""dlnotes.autograd."""
+"""Automatic differentiation from scratch: a tiny reverse-mode engine on scalars."""
+
+from dlnotes.autograd.value import Value
+
+__all__ = ["Value"]

@@ -1,1 +1,1 @@
-"""dlnotes.data."""
+"""Data: offline datasets (sklearn digits, synthetic data), loaders and preprocessing."""

@@ -1,1 +1,1 @@
-"""dlnotes.linear."""
+"""Linear neural networks: linear regression, softmax regression and their training loop."""

@@ -1,7 +1,6 @@
 # --8<-- [start:import]
 import torch
 
-import dlnotes
 from dlnotes.linear.softmax import softmax
 
 torch.manual_seed(0)
