@@ -108,6 +108,7 @@ def e2e(session: nox.Session) -> None:
         "e2e",
         "-p",
         "no:cacheprovider",
+        "--timeout=300",
         *session.posargs,
     )
 
