@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import pytest
 import torch
+from builtin_check import assert_same_as_builtin
 
 from dlnotes.linalg import dot, matmul, matvec, norm
 
 DTYPES = [torch.float32, torch.float64]
-
-
-def _grads(fn, *inputs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-    """Value of ``fn(*inputs)`` and the gradient of ``(out * weights).sum()`` wrt each input."""
-    leaves = [t.detach().clone().requires_grad_(True) for t in inputs]
-    out = fn(*leaves)
-    weights = torch.linspace(-1.0, 2.0, out.numel(), dtype=out.dtype).reshape(out.shape)
-    grads = torch.autograd.grad((out * weights).sum(), leaves)
-    return out.detach(), list(grads)
-
-
-def _assert_same(ours, theirs, *inputs: torch.Tensor) -> None:
-    value, grads = _grads(ours, *inputs)
-    ref_value, ref_grads = _grads(theirs, *inputs)
-    torch.testing.assert_close(value, ref_value)
-    for g, r in zip(grads, ref_grads, strict=True):
-        torch.testing.assert_close(g, r)
 
 
 # ----------------------------------------------------------------------------- products
@@ -33,7 +17,7 @@ def _assert_same(ours, theirs, *inputs: torch.Tensor) -> None:
 def test_dot_matches_torch(dtype: torch.dtype, n: int) -> None:
     g = torch.Generator().manual_seed(n)
     x, y = torch.randn(n, generator=g, dtype=dtype), torch.randn(n, generator=g, dtype=dtype)
-    _assert_same(dot, torch.dot, x, y)
+    assert_same_as_builtin(dot, torch.dot, x, y)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -41,7 +25,7 @@ def test_dot_matches_torch(dtype: torch.dtype, n: int) -> None:
 def test_matvec_matches_torch(dtype: torch.dtype, m: int, n: int) -> None:
     g = torch.Generator().manual_seed(10 * m + n)
     A, x = torch.randn(m, n, generator=g, dtype=dtype), torch.randn(n, generator=g, dtype=dtype)
-    _assert_same(matvec, torch.mv, A, x)
+    assert_same_as_builtin(matvec, torch.mv, A, x)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -49,7 +33,7 @@ def test_matvec_matches_torch(dtype: torch.dtype, m: int, n: int) -> None:
 def test_matmul_matches_torch(dtype: torch.dtype, m: int, n: int, p: int) -> None:
     g = torch.Generator().manual_seed(m + 10 * n + 100 * p)
     A, B = torch.randn(m, n, generator=g, dtype=dtype), torch.randn(n, p, generator=g, dtype=dtype)
-    _assert_same(matmul, torch.mm, A, B)
+    assert_same_as_builtin(matmul, torch.mm, A, B)
     torch.testing.assert_close(matmul(A, B), A @ B)
 
 
@@ -124,14 +108,16 @@ def test_mixed_dtypes_are_refused() -> None:
 @pytest.mark.parametrize("n", [1, 5])
 def test_vector_norms_match_torch(dtype: torch.dtype, p: int, n: int) -> None:
     x = torch.randn(n, generator=torch.Generator().manual_seed(n + p), dtype=dtype)
-    _assert_same(lambda t: norm(t, p), lambda t: torch.linalg.vector_norm(t, ord=p), x)
+    assert_same_as_builtin(lambda t: norm(t, p), lambda t: torch.linalg.vector_norm(t, ord=p), x)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(1, 1), (3, 4), (5, 2)])
 def test_frobenius_norm_matches_torch(dtype: torch.dtype, shape: tuple[int, int]) -> None:
     X = torch.randn(shape, generator=torch.Generator().manual_seed(sum(shape)), dtype=dtype)
-    _assert_same(lambda t: norm(t, "fro"), lambda t: torch.linalg.matrix_norm(t, "fro"), X)
+    assert_same_as_builtin(
+        lambda t: norm(t, "fro"), lambda t: torch.linalg.matrix_norm(t, "fro"), X
+    )
 
 
 def test_known_norm_values() -> None:
@@ -144,7 +130,7 @@ def test_known_norm_values() -> None:
 @pytest.mark.parametrize(("p", "shape"), [(1, (3,)), (2, (3,)), ("fro", (2, 3))])
 def test_zero_input_has_zero_norm_and_zero_gradient_like_torch(p, shape) -> None:
     ref = torch.linalg.matrix_norm if p == "fro" else torch.linalg.vector_norm
-    _assert_same(lambda t: norm(t, p), lambda t: ref(t, p), torch.zeros(shape))
+    assert_same_as_builtin(lambda t: norm(t, p), lambda t: ref(t, p), torch.zeros(shape))
     x = torch.zeros(shape, requires_grad=True)
     norm(x, p).backward()
     assert torch.equal(x.grad, torch.zeros(shape))  # not nan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from builtin_check import assert_same_as_builtin, values_and_grads
 from torch import nn
 
 from dlnotes.linear.softmax import (
@@ -22,23 +23,6 @@ DTYPES = [torch.float32, torch.float64]
 SHAPES = [(5,), (3, 4), (2, 3, 5)]
 
 
-def _grads(fn, *inputs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-    """Value of fn(*inputs) and gradients of a random projection of it wrt each input."""
-    leaves = [x.detach().clone().requires_grad_(x.is_floating_point()) for x in inputs]
-    out = fn(*leaves)
-    weight = torch.linspace(-1.0, 2.0, out.numel(), dtype=out.dtype).reshape(out.shape)
-    (out * weight).sum().backward()
-    return out.detach(), [x.grad for x in leaves if x.requires_grad]
-
-
-def _assert_same(mine, ref, *inputs: torch.Tensor) -> None:
-    v1, g1 = _grads(mine, *inputs)
-    v2, g2 = _grads(ref, *inputs)
-    torch.testing.assert_close(v1, v2)
-    for a, b in zip(g1, g2, strict=True):
-        torch.testing.assert_close(a, b)
-
-
 # ----------------------------------------------------------------- softmax family
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
@@ -47,10 +31,12 @@ def test_softmax_family_matches_torch(dtype, shape, scale) -> None:
     torch.manual_seed(0)
     X = torch.randn(shape, dtype=dtype) * scale
     for dim in range(-1, -len(shape) - 1, -1):
-        _assert_same(lambda x, d=dim: softmax(x, d), lambda x, d=dim: F.softmax(x, d), X)
-        _assert_same(lambda x, d=dim: log_softmax(x, d), lambda x, d=dim: F.log_softmax(x, d), X)
+        assert_same_as_builtin(lambda x, d=dim: softmax(x, d), lambda x, d=dim: F.softmax(x, d), X)
+        assert_same_as_builtin(
+            lambda x, d=dim: log_softmax(x, d), lambda x, d=dim: F.log_softmax(x, d), X
+        )
         for keepdim in (False, True):
-            _assert_same(
+            assert_same_as_builtin(
                 lambda x, d=dim, k=keepdim: logsumexp(x, d, k),
                 lambda x, d=dim, k=keepdim: torch.logsumexp(x, d, k),
                 X,
@@ -71,10 +57,10 @@ def test_minus_infinity_entries(dtype) -> None:
     # masked logits: at least one finite entry per row; gradients must stay finite
     inf = float("inf")
     X = torch.tensor([[0.0, -inf, 1.0], [-inf, 5.0, -inf]], dtype=dtype)
-    _assert_same(softmax, lambda x: F.softmax(x, dim=-1), X)
-    _assert_same(log_softmax, lambda x: F.log_softmax(x, dim=-1), X)
-    _assert_same(logsumexp, lambda x: torch.logsumexp(x, dim=-1), X)
-    _, (grad,) = _grads(softmax, X)
+    assert_same_as_builtin(softmax, lambda x: F.softmax(x, dim=-1), X)
+    assert_same_as_builtin(log_softmax, lambda x: F.log_softmax(x, dim=-1), X)
+    assert_same_as_builtin(logsumexp, lambda x: torch.logsumexp(x, dim=-1), X)
+    _, (grad,) = values_and_grads(softmax, X)
     assert torch.isfinite(grad).all()
 
 
@@ -105,7 +91,7 @@ def test_cross_entropy_from_probabilities_matches_nll() -> None:
     y = torch.randint(0, 4, (6,))
     mine = lambda o: cross_entropy(F.softmax(o, dim=1), y)  # noqa: E731
     ref = lambda o: F.cross_entropy(o, y, reduction="none")  # noqa: E731
-    _assert_same(mine, ref, logits)
+    assert_same_as_builtin(mine, ref, logits)
     # D2L's textbook example
     y_hat = torch.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])
     torch.testing.assert_close(
@@ -121,7 +107,7 @@ def test_softmax_cross_entropy_class_indices(dtype, reduction, label_smoothing) 
     logits = torch.randn(5, 3, dtype=dtype) * 10
     logits[0] = torch.tensor([1000.0, -1000.0, 0.0], dtype=dtype)  # extreme logits
     y = torch.tensor([1, 0, 2, 2, 1])
-    _assert_same(
+    assert_same_as_builtin(
         lambda o: softmax_cross_entropy(o, y, reduction, label_smoothing),
         lambda o: F.cross_entropy(o, y, reduction=reduction, label_smoothing=label_smoothing),
         logits,
@@ -138,7 +124,7 @@ def test_softmax_cross_entropy_probability_targets(reduction, label_smoothing) -
     torch.manual_seed(1)
     logits = torch.randn(4, 6, dtype=torch.float64) * 5
     p = F.softmax(torch.randn(4, 6, dtype=torch.float64), dim=1)
-    _assert_same(
+    assert_same_as_builtin(
         lambda o, t: softmax_cross_entropy(o, t, reduction, label_smoothing),
         lambda o, t: F.cross_entropy(o, t, reduction=reduction, label_smoothing=label_smoothing),
         logits,
@@ -214,10 +200,10 @@ def test_kl_div_matches_torch(reduction, log_target, dtype) -> None:
     # values and gradients wrt input (log q) and, for probability targets, wrt target p
     mine = lambda i, t: kl_div(i, t, reduction, log_target)  # noqa: E731
     ref = lambda i, t: F.kl_div(i, t, reduction=reduction, log_target=log_target)  # noqa: E731
-    _assert_same(lambda i: mine(i, target), lambda i: ref(i, target), log_q)
+    assert_same_as_builtin(lambda i: mine(i, target), lambda i: ref(i, target), log_q)
     # gradient wrt the target too (where it is finite: d(p log p)/dp = -inf at p = 0)
     smooth = F.softmax(torch.randn(3, 4, dtype=dtype), dim=1)
-    _assert_same(mine, ref, log_q, smooth.log() if log_target else smooth)
+    assert_same_as_builtin(mine, ref, log_q, smooth.log() if log_target else smooth)
     module = nn.KLDivLoss(reduction=reduction, log_target=log_target)
     torch.testing.assert_close(kl_div(log_q, target, reduction, log_target), module(log_q, target))
 
@@ -251,7 +237,7 @@ def test_bce_with_logits_matches_torch(reduction, dtype, use_pos_weight) -> None
     y = torch.randint(0, 2, (4, 3)).to(dtype)
     y[2] = torch.tensor([0.3, 0.5, 0.9], dtype=dtype)  # soft targets are allowed
     pw = torch.tensor([0.5, 2.0, 3.0], dtype=dtype) if use_pos_weight else None
-    _assert_same(
+    assert_same_as_builtin(
         lambda x, t: binary_cross_entropy_with_logits(x, t, reduction, pw),
         lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction=reduction, pos_weight=pw),
         logits,
