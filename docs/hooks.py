@@ -5,7 +5,11 @@
    source and of the ``dlnotes`` package) and adds it to the build as
    ``figures/<name>.svg``, so both languages show the same generated picture and MkDocs'
    link validation sees the file.
-2. Offline pages. nbconvert's template (used by mkdocs-jupyter) loads MathJax and
+2. Notebook cache. mkdocs-jupyter caches executed notebooks by their own text and evicts
+   every entry the current build did not use. Each language gets its own cache folder (so
+   the two builds do not evict each other's entries), keyed also by the code of
+   ``dlnotes`` and ``snippets`` (so a change of the package re-executes the notebooks).
+3. Offline pages. nbconvert's template (used by mkdocs-jupyter) loads MathJax and
    Mermaid from a CDN; the site renders math with the vendored KaTeX instead, so those
    script tags are removed.
 """
@@ -39,9 +43,18 @@ _MERMAID_MODULE = re.compile(
 
 def _package_digest() -> str:
     h = hashlib.sha256()
-    for p in sorted((ROOT / "dlnotes").rglob("*.py")):
-        h.update(p.read_bytes())
+    for folder in ("dlnotes", "snippets"):
+        for p in sorted((ROOT / folder).rglob("*.py")):
+            h.update(p.read_bytes())
     return h.hexdigest()[:16]
+
+
+def on_config(config):
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is not None:
+        key = f"{config.theme['language']}-{_package_digest()}"
+        plugin.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / key)
+    return config
 
 
 def render_figure(source: Path, package_digest: str) -> Path:

@@ -82,3 +82,14 @@ def test_parity_checker_notices_a_difference() -> None:
     page = "## Title { #t }\n\n```python\nx = 1\n```\n"
     assert page_structure(page) != page_structure(page.replace("x = 1", "x = 2"))
     assert page_structure(page) != page_structure(page.replace("#t", "#u"))
+
+
+@pytest.mark.parametrize("page", MARKDOWN)
+def test_only_tested_code_fences(page: str) -> None:
+    # Python fences are executed by docs/conftest.py; shell fences show commands. Any other
+    # fence (```text with a typed-in output, ```py3, ...) would be code that no test runs.
+    for lang in ("en", "zh"):
+        text = (EN if lang == "en" else ZH)[page].read_text(encoding="utf-8")
+        infos = re.findall(r"^\s*`{3,}([^`\n]*)$", text, flags=re.M)
+        opening = [i.split()[0] for i in infos if i.strip()]
+        assert set(opening) <= {"python", "bash"}, f"{lang}/{page}: fences {set(opening)}"
