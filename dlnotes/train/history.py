@@ -1,0 +1,99 @@
+"""A record of a training run: one dict per epoch and per-step curves (T44).
+
+``Trainer`` fills a ``History``; ``plot`` draws it as a matplotlib ``Figure`` (it works in
+a script, a test or a notebook: nothing is shown, the caller decides), and
+``to_tensorboard`` replays it into a TensorBoard log directory.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:imports]
+import math
+from typing import Any
+
+from matplotlib.figure import Figure
+
+# --8<-- [end:imports]
+
+__all__ = ["History"]
+
+
+# --8<-- [start:history]
+class History:
+    """Per-epoch records (``epochs``) and per-optimizer-step curves (``steps``).
+
+    Example:
+        >>> from dlnotes.train import History
+        >>> h = History()
+        >>> h.log_epoch({"epoch": 1, "train_loss": 0.9, "val_acc": 0.7})
+        >>> h.log_epoch({"epoch": 2, "train_loss": 0.5, "val_acc": 0.8})
+        >>> h["train_loss"]
+        [0.9, 0.5]
+        >>> h.best("val_acc", mode="max")
+        {'epoch': 2, 'train_loss': 0.5, 'val_acc': 0.8}
+    """
+
+    def __init__(self) -> None:
+        self.epochs: list[dict[str, float]] = []
+        self.steps: dict[str, list[float]] = {}
+
+    def log_epoch(self, record: dict[str, float]) -> None:
+        self.epochs.append(dict(record))
+
+    def log_steps(self, name: str, values: list[float]) -> None:
+        self.steps.setdefault(name, []).extend(values)
+
+    def __getitem__(self, key: str) -> list[float]:
+        """The per-epoch values of ``key`` (epochs that did not log it are skipped)."""
+        if not any(key in r for r in self.epochs):
+            known = sorted({k for r in self.epochs for k in r})
+            raise KeyError(f"no epoch logged {key!r}; logged keys: {known}")
+        return [r[key] for r in self.epochs if key in r]
+
+    def best(self, key: str, mode: str = "min") -> dict[str, float]:
+        """The epoch record with the smallest (``mode="min"``) or largest value of ``key``."""
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        self[key]  # raises a clear KeyError if never logged
+        records = [r for r in self.epochs if key in r and not math.isnan(r[key])]
+        pick = min if mode == "min" else max
+        return pick(records, key=lambda r: r[key])
+
+    def plot(self, keys: list[str] | None = None) -> Figure:
+        """Losses on the left axis, everything else (accuracy, ...) on the right."""
+        keys = keys or sorted({k for r in self.epochs for k in r} - {"epoch", "time", "lr"})
+        fig = Figure(figsize=(7, 3))
+        ax_loss, ax_other = fig.subplots(1, 2)
+        for key in keys:
+            ax = ax_loss if "loss" in key else ax_other
+            xs = [r["epoch"] for r in self.epochs if key in r]
+            ax.plot(xs, self[key], marker="o", markersize=3, label=key)
+        for ax, title in ((ax_loss, "loss"), (ax_other, "metrics")):
+            ax.set_xlabel("epoch")
+            ax.set_title(title)
+            ax.grid(True, alpha=0.3)
+            if ax.lines:
+                ax.legend()
+        fig.tight_layout()
+        return fig
+
+    def to_tensorboard(self, writer: Any) -> None:
+        """Write every curve to a ``torch.utils.tensorboard.SummaryWriter``."""
+        for record in self.epochs:
+            for key, value in record.items():
+                if key != "epoch":
+                    writer.add_scalar(f"epoch/{key}", value, int(record["epoch"]))
+        for name, values in self.steps.items():
+            for step, value in enumerate(values, start=1):
+                writer.add_scalar(f"step/{name}", value, step)
+        writer.flush()
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"epochs": [dict(r) for r in self.epochs], "steps": dict(self.steps)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.epochs = [dict(r) for r in state["epochs"]]
+        self.steps = {k: list(v) for k, v in state["steps"].items()}
+
+
+# --8<-- [end:history]
