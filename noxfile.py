@@ -121,6 +121,19 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "dlnotes", "tests", "noxfile.py")
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The speed benchmark (``python -m dlnotes.bench``); by default its CPU smoke run.
+
+    Arguments after ``--`` go to the benchmark, e.g. on a GPU machine, in its own
+    interpreter: ``nox --no-venv -s bench -- --device cuda --out snippets/results/bench-h100.json``.
+    """
+    if session.venv_backend != "none":  # `nox --no-venv` uses the current interpreter
+        _install(session, "test")
+    args = session.posargs or ["--smoke", "--out", ".cache/bench-smoke.json"]
+    session.run("python", "-m", "dlnotes.bench", *args, env={"MPLBACKEND": "Agg"})
+
+
 @nox.session(python=False)
 def gpu(session: nox.Session) -> None:
     """Everything marked as GPU work, in the CURRENT interpreter (no venv, no installs).

@@ -3,7 +3,8 @@
 Each page is one namespace, executed top to bottom like a reader would. Snippets
 included with ``--8<--`` are expanded first (see ``tests/docs_support.py``). Blocks that
 need a GPU are preceded by ``<!-- skip: next if(not cuda, reason="needs a CUDA GPU") -->``
-and run in the ``gpu`` nox session.
+and run in the ``gpu`` nox session; blocks that need the ``tensorboard`` package (in the
+test extra; maybe absent on the GPU machine) use ``if(not tensorboard, ...)``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ def cuda() -> bool:
     return torch.cuda.is_available()
 
 
+@pytest.fixture(scope="session")
+def tensorboard() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("tensorboard") is not None
+
+
 def _setup(namespace: dict) -> None:
     torch.manual_seed(0)  # every page starts from the same random state
 
@@ -37,7 +45,7 @@ def _teardown(namespace: dict) -> None:
 pytest_collect_file = Sybil(
     parsers=[PageCodeParser(), SkipParser()],
     patterns=["*.md"],
-    fixtures=["cuda"],
+    fixtures=["cuda", "tensorboard"],
     setup=_setup,
     teardown=_teardown,
     name="pages",

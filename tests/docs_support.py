@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,7 +73,9 @@ class PageCodeParser:
 
     def __init__(self) -> None:
         self.lexer = RawFencedCodeBlockLexer(info_pattern=PY_INFO)
-        self.exec_evaluator = PythonEvaluator()
+        # Lazy annotations and dedenting let a page embed a single method of a class
+        # (e.g. ``dlnotes/train/loop.py:train_step``): it runs as a function definition.
+        self.exec_evaluator = PythonEvaluator(future_imports=["annotations"])
         self.doctest_parser = DocTestStringParser(DocTestEvaluator())
 
     def __call__(self, document: Document) -> Iterable[Region]:
@@ -86,7 +89,7 @@ class PageCodeParser:
                     yield doctest_region
             else:
                 region.parsed = Lexeme(
-                    expand_snippets(source), offset=source.offset, line_offset=source.line_offset
+                    textwrap.dedent(expand_snippets(source)), offset=source.offset, line_offset=source.line_offset
                 )
                 region.evaluator = self.exec_evaluator
                 yield region
@@ -105,6 +108,10 @@ ADMONITION = re.compile(r"^[ \t]*(?P<mark>!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)",
 TAB = re.compile(r'^[ \t]*===\+?[ \t]+"', re.M)
 
 
+# A line the docs hook replaces by a table rendered from a committed JSON result file.
+RESULT_TABLE = re.compile(r"^<!-- dlnotes-table: (\w+ \S+) -->$", re.MULTILINE)
+
+
 def page_structure(text: str) -> dict[str, list[str]]:
     """Everything two language versions of one page must share, in order."""
     return {
@@ -118,6 +125,7 @@ def page_structure(text: str) -> dict[str, list[str]]:
         "figures": IMAGE.findall(text),
         "admonitions": [f"{a} {k}" for a, k in ADMONITION.findall(text)],
         "content tabs": [str(len(TAB.findall(text)))],
+        "result tables": RESULT_TABLE.findall(text),
     }
 
 
