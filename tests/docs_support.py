@@ -88,9 +88,8 @@ class PageCodeParser:
                     doctest_region.adjust(region, source)
                     yield doctest_region
             else:
-                region.parsed = Lexeme(
-                    textwrap.dedent(expand_snippets(source)), offset=source.offset, line_offset=source.line_offset
-                )
+                code = textwrap.dedent(expand_snippets(source))
+                region.parsed = Lexeme(code, offset=source.offset, line_offset=source.line_offset)
                 region.evaluator = self.exec_evaluator
                 yield region
 

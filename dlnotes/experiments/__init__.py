@@ -1,0 +1,1 @@
+"""Small, repeatable experiments whose results the site shows (each runnable with ``-m``)."""
