@@ -31,6 +31,7 @@ from dlnotes._checks import check_positive, check_tensor
 __all__ = ["MixUpCutMix", "cutmix", "mix_labels", "mixup"]
 
 
+# --8<-- [start:checks]
 def _check_batch(x: torch.Tensor, y: torch.Tensor, num_classes: int, min_dim: int) -> None:
     check_tensor(x, "x", floating=True)
     check_tensor(y, "y", ndim=1, integer=True)
@@ -51,6 +52,9 @@ def _sample_lam(alpha: float, lam: float | None) -> float:
         return float(lam)
     check_positive(alpha, "alpha")
     return float(torch.distributions.Beta(alpha, alpha).sample(()))  # global RNG
+
+
+# --8<-- [end:checks]
 
 
 # --8<-- [start:mix_labels]

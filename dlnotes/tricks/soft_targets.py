@@ -22,6 +22,7 @@ from dlnotes._checks import check_positive, check_same_shape, check_tensor
 
 __all__ = ["distillation_loss", "label_smoothing_cross_entropy", "soft_target_cross_entropy"]
 
+# --8<-- [start:reduce]
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -29,6 +30,9 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
     return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+# --8<-- [end:reduce]
 
 
 # --8<-- [start:soft_target_cross_entropy]
