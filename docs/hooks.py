@@ -9,7 +9,11 @@
    every entry the current build did not use. Each language gets its own cache folder (so
    the two builds do not evict each other's entries), keyed also by the code of
    ``dlnotes`` and ``snippets`` (so a change of the package re-executes the notebooks).
-3. Offline pages. nbconvert's template (used by mkdocs-jupyter) loads MathJax and
+3. Result tables. A page line ``<!-- dlnotes-table: KIND path/to/results.json -->`` is
+   replaced by the Markdown table that ``RESULT_TABLES[KIND]`` renders from that
+   committed JSON file, in the page's language, so numbers on the site are never typed
+   by hand and both languages show the same run.
+4. Offline pages. nbconvert's template (used by mkdocs-jupyter) loads MathJax and
    Mermaid from a CDN; the site renders math with the vendored KaTeX instead, so those
    script tags are removed.
 """
@@ -84,6 +88,30 @@ def on_files(files: Files, config) -> Files:
         svg = render_figure(source, digest)
         files.append(File.generated(config, f"figures/{source.stem}.svg", abs_src_path=str(svg)))
     return files
+
+
+RESULT_TABLES = {
+    "bench": "dlnotes.bench.report:results_table",
+    "digits": "dlnotes.experiments.digits_tricks:results_table",
+}
+_RESULT_TABLE = re.compile(r"^<!-- dlnotes-table: (\w+) (\S+) -->$", re.MULTILINE)
+
+
+def _result_table(match: re.Match, lang: str) -> str:
+    import importlib
+    import json
+
+    kind, rel = match[1], match[2]
+    if kind not in RESULT_TABLES:
+        raise ValueError(f"unknown dlnotes-table kind {kind!r}; known: {sorted(RESULT_TABLES)}")
+    module, func = RESULT_TABLES[kind].split(":")
+    results = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+    return getattr(importlib.import_module(module), func)(results, lang)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    lang = config.theme["language"]
+    return _RESULT_TABLE.sub(lambda m: _result_table(m, lang), markdown)
 
 
 def on_post_page(output: str, page, config) -> str:
