@@ -444,3 +444,19 @@ def test_bad_arguments():
         t.fit([(X, y)], epochs=1)
     with pytest.raises(TypeError, match="epochs must be an int"):
         t.fit([(X, y)], epochs=1.0)
+
+
+def test_progress_bar_changes_nothing_but_the_display(capsys):
+    pytest.importorskip("tqdm")
+    X, y = _data(n=32)
+    runs = []
+    for progress in (False, True):
+        net = _net()
+        t = Trainer(
+            net, torch.optim.SGD(net.parameters(), lr=0.1), F.cross_entropy, device="cpu",
+            progress=progress,
+        )  # fmt: skip
+        t.fit(_batches(X, y, 8), epochs=2)
+        runs.append([p.detach().clone() for p in net.parameters()])
+    assert all(torch.equal(a, b) for a, b in zip(*runs, strict=True))
+    assert "epoch 2/2" in capsys.readouterr().err

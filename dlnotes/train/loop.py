@@ -33,7 +33,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from dlnotes.train.callbacks import Callback
 from dlnotes.train.checkpoint import load_checkpoint, save_checkpoint
@@ -285,14 +284,7 @@ class Trainer:
             batches = self._epoch_batches(train_loader)
             self._call("on_epoch_start")
             self.model.train()
-            bar = tqdm(
-                batches,
-                total=num_batches,
-                initial=self.batch_in_epoch,
-                desc=f"epoch {self.epoch + 1}/{epochs}",
-                disable=not self.progress,
-                leave=False,
-            )
+            bar = self._progress_bar(batches, num_batches, f"epoch {self.epoch + 1}/{epochs}")
             for batch in bar:
                 i = self.batch_in_epoch  # index of this batch within the epoch
                 x, y = self._to_device(batch)
@@ -308,7 +300,8 @@ class Trainer:
                     bar.set_postfix(loss=f"{self.last_loss.item():.4f}")  # a sync, 1 in 10
                 if self.should_stop:
                     break
-            bar.close()
+            if hasattr(bar, "close"):
+                bar.close()
             if self.should_stop and num_batches is not None and self.batch_in_epoch < num_batches:
                 break  # stopped mid-epoch: no epoch record
             self._end_epoch(val_loader, time.perf_counter() - start)
@@ -316,6 +309,13 @@ class Trainer:
         return self.history
 
     # --8<-- [end:fit]
+
+    def _progress_bar(self, batches: Iterable[Batch], total: int | None, desc: str) -> Any:
+        if not self.progress:
+            return batches
+        from tqdm.auto import tqdm  # imported only when asked for
+
+        return tqdm(batches, total=total, initial=self.batch_in_epoch, desc=desc, leave=False)
 
     def _epoch_batches(self, train_loader: Iterable[Batch]) -> Iterable[Batch]:
         """An iterator over this epoch's batches, positioned after those already used.
