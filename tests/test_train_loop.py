@@ -40,6 +40,12 @@ def _batches(X, y, b):
     return [(X[i : i + b], y[i : i + b]) for i in range(0, len(X), b)]
 
 
+def _sgd(net, lr=0.1, **kwargs):
+    """A CPU Trainer with plain SGD and cross-entropy (what most tests need)."""
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
+    return Trainer(net, opt, F.cross_entropy, device="cpu", **kwargs)
+
+
 def _net(d=4, c=3, seed=0):
     torch.manual_seed(seed)
     return nn.Sequential(nn.Linear(d, 8), nn.ReLU(), nn.Linear(8, c))
@@ -80,7 +86,7 @@ def test_fit_learns_and_switches_modes():
 def test_evaluate_uses_eval_mode_and_restores_it():
     X, y = _data()
     net = nn.Sequential(nn.Linear(4, 3), nn.Dropout(0.9))
-    trainer = Trainer(net, torch.optim.SGD(net.parameters(), lr=0.1), F.cross_entropy, device="cpu")
+    trainer = _sgd(net)
     net.train()
     a = trainer.evaluate(_batches(X, y, 16))["loss"]
     b = trainer.evaluate(_batches(X, y, 16))["loss"]
@@ -130,13 +136,7 @@ def test_clipping_logs_the_unclipped_norm_and_clips():
     loss = F.cross_entropy(reference(X), y)
     loss.backward()
     norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in reference.parameters()]))
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=1.0),
-        F.cross_entropy,
-        device="cpu",
-        clip_grad_norm=1e-3,
-    )
+    t = _sgd(net, lr=1.0, clip_grad_norm=1e-3)
     before = [p.detach().clone() for p in net.parameters()]
     t.fit([(X, y)], epochs=1)
     assert t.history.steps["grad_norm"][0] == pytest.approx(norm.item(), rel=1e-5)
@@ -213,13 +213,7 @@ def test_ema_matches_torch_averaged_model():
 def test_trainer_evaluates_the_ema():
     X, y = _data(n=32)
     net = _net()
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=0.1),
-        F.cross_entropy,
-        device="cpu",
-        ema=ModelEMA(net, 0.5),
-    )
+    t = _sgd(net, ema=ModelEMA(net, 0.5))
     h = t.fit(_batches(X, y, 8), epochs=1, val_loader=[(X, y)])
     assert h["ema_val_loss"][0] == pytest.approx(t.evaluate([(X, y)], t.ema.module)["loss"])
     assert h["ema_val_loss"][0] != h["val_loss"][0]
@@ -241,13 +235,7 @@ def test_early_stopping_stops_and_restores_the_best_weights():
 
     snap = Snapshot()
     stopper = EarlyStopping(monitor="val_loss", patience=2)
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=0.5),
-        F.cross_entropy,
-        device="cpu",
-        callbacks=[FakeVal(), snap, stopper],
-    )
+    t = _sgd(net, lr=0.5, callbacks=[FakeVal(), snap, stopper])
     t.fit([(X, y)], epochs=10)
     assert t.epoch == 4 and stopper.best_epoch == 2  # stopped after 2 epochs w/o progress
     for name, value in net.state_dict().items():
@@ -257,13 +245,7 @@ def test_early_stopping_stops_and_restores_the_best_weights():
 def test_early_stopping_needs_its_key():
     X, y = _data(n=16)
     net = _net()
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=0.1),
-        F.cross_entropy,
-        device="cpu",
-        callbacks=[EarlyStopping("val_loss")],
-    )
+    t = _sgd(net, callbacks=[EarlyStopping("val_loss")])
     with pytest.raises(KeyError, match="pass a val_loader"):
         t.fit([(X, y)], epochs=1)
 
@@ -277,13 +259,7 @@ def test_stop_on_nonfinite_names_the_first_bad_layer():
 
     net = nn.Sequential(nn.Linear(4, 4), Log(), nn.Linear(4, 3))
     before = copy.deepcopy(net.state_dict())
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=0.1),
-        F.cross_entropy,
-        device="cpu",
-        callbacks=[StopOnNonFinite()],
-    )
+    t = _sgd(net, callbacks=[StopOnNonFinite()])
     with pytest.raises(NonFiniteLossError, match=r"step 1 .*output of '1' \(Log\)"):
         t.fit([(X, y)], epochs=1)
     for name, value in net.state_dict().items():  # the bad step never happened
@@ -298,13 +274,7 @@ def test_stop_on_nonfinite_gradient():
             return torch.sqrt(x * 0)  # value 0 is fine, its gradient is inf
 
     net = nn.Sequential(nn.Linear(4, 3), SqrtAtZero())
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=0.1),
-        F.cross_entropy,
-        device="cpu",
-        callbacks=[StopOnNonFinite()],
-    )
+    t = _sgd(net, callbacks=[StopOnNonFinite()])
     with pytest.raises(NonFiniteLossError, match=r"gradient of '0.weight'"):
         t.fit([(X, y)], epochs=1)
 
@@ -315,13 +285,7 @@ def test_tensorboard_logger_writes_events(tmp_path):
 
     X, y = _data(n=16)
     net = _net()
-    t = Trainer(
-        net,
-        torch.optim.SGD(net.parameters(), lr=0.1),
-        F.cross_entropy,
-        device="cpu",
-        callbacks=[TensorBoardLogger(tmp_path)],
-    )
+    t = _sgd(net, callbacks=[TensorBoardLogger(tmp_path)])
     t.fit(_batches(X, y, 8), epochs=2)
     acc = EventAccumulator(str(tmp_path))
     acc.Reload()
@@ -452,10 +416,7 @@ def test_progress_bar_changes_nothing_but_the_display(capsys):
     runs = []
     for progress in (False, True):
         net = _net()
-        t = Trainer(
-            net, torch.optim.SGD(net.parameters(), lr=0.1), F.cross_entropy, device="cpu",
-            progress=progress,
-        )  # fmt: skip
+        t = _sgd(net, lr=0.1, progress=progress)
         t.fit(_batches(X, y, 8), epochs=2)
         runs.append([p.detach().clone() for p in net.parameters()])
     assert all(torch.equal(a, b) for a, b in zip(*runs, strict=True))
