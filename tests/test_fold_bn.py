@@ -88,6 +88,33 @@ def test_train_mode_bn_differs_so_fold_is_eval_only():
     assert not torch.allclose(folded(x), bn.train()(conv(x)))
 
 
+def test_bn_mode_does_not_matter_and_the_result_is_independent():
+    conv, bn = _pair(False, 2, 2, 1, 1, "zeros")
+    in_eval = fold_bn_into_conv(conv, bn)
+    in_train = fold_bn_into_conv(conv, bn.train())  # running statistics either way
+    torch.testing.assert_close(in_train.weight, in_eval.weight, rtol=0, atol=0)
+    torch.testing.assert_close(in_train.bias, in_eval.bias, rtol=0, atol=0)
+    with torch.no_grad():
+        in_eval.weight.zero_()
+    assert conv.weight.abs().sum() > 0  # no parameter is shared with the input conv
+
+
+def test_fold_batchnorm_on_the_benchmark_resnet():
+    from dlnotes.bench.models import ResNetCIFAR
+
+    torch.manual_seed(0)
+    net = ResNetCIFAR(width=4, blocks=(1, 1)).double()
+    for _ in range(2):  # running statistics
+        net(torch.randn(8, 3, 16, 16, dtype=torch.float64))
+    net.eval()
+    folded = fold_batchnorm(net)
+    x = torch.randn(2, 3, 16, 16, dtype=torch.float64)
+    torch.testing.assert_close(folded(x), net(x))
+    # stem, two convs per block and the projection shortcut of the second block
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in net.modules()) == 6
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in folded.modules())
+
+
 def test_bad_input():
     conv, bn = _pair(True, 1, 1, 1, 1, "zeros")
     with pytest.raises(TypeError, match=r"nn\.Conv2d"):

@@ -7,9 +7,11 @@ loss, backward, optimizer step and ``zero_grad``.
 
 Timing GPU code correctly: CUDA kernels run asynchronously, so the clock is only read
 after ``torch.cuda.synchronize()``; the first steps (cuDNN autotuning, ``torch.compile``,
-CUDA graph capture, allocator warm-up) are run as warm-up and not timed; each
-measurement averages several steps, and the median of several repeats is reported with
-its minimum and maximum.
+CUDA graph capture, allocator warm-up) are run as warm-up and not timed (the first one
+is timed on its own and recorded); each measurement averages several steps, and the
+median of several repeats is reported with its minimum and maximum. On a CPU, the CPU
+time the process got per second of wall time flags measurements that shared the cores
+with other programs ("contended").
 
 The baseline is deliberately plain: fp32 everywhere (TF32 off in matmuls AND in cuDNN,
 whose default is on), AdamW's per-parameter loop (``foreach=False``), ``zero_grad`` that
@@ -76,9 +78,12 @@ ALL_EXCLUDES = {
 }
 # --8<-- [end:tricks]
 
-# Dense (no sparsity) peak tensor throughput in TFLOP/s from NVIDIA's datasheets:
+# Dense (no sparsity) peak tensor throughput in TFLOP/s from NVIDIA's datasheets
+# ("NVIDIA H100 Tensor Core GPU" datasheet, "NVIDIA H200 Tensor Core GPU" datasheet,
+# "NVIDIA A100 Tensor Core GPU" datasheet). The H100/H200 sheets print the figures WITH
+# 2:4 sparsity (marked by an asterisk); the dense peak is half of those:
 # H100 SXM5 / H200 SXM: 989 bf16/fp16, 495 tf32, 67 fp32; H100 PCIe: 756, 378, 51;
-# A100 (SXM and PCIe): 312 bf16/fp16, 156 tf32, 19.5 fp32.
+# A100 (SXM and PCIe): 312 bf16/fp16, 156 tf32, 19.5 fp32 (fp32: the non-tensor-core rate).
 PEAK_TFLOPS: dict[str, dict[str, float]] = {
     "H100 SXM": {"bf16": 989.4, "fp16": 989.4, "tf32": 494.7, "fp32": 66.9},
     "H100 PCIe": {"bf16": 756.0, "fp16": 756.0, "tf32": 378.0, "fp32": 51.2},
@@ -102,7 +107,7 @@ SIZES: dict[str, dict[str, Any]] = {
     "gpu": {
         "resnet": {"width": 64, "blocks": (2, 2, 2, 2), "batch": 256},
         "gpt": {"vocab": 50304, "seq": 1024, "d": 768, "layers": 12, "heads": 12, "batch": 16},
-        "warmup": 15, "steps": 10, "repeats": 7,
+        "warmup": 10, "steps": 5, "repeats": 5,  # whole run: minutes on an H100
     },
 }  # fmt: skip
 
@@ -129,6 +134,7 @@ def trick_applies(trick: str, model: str, device: torch.device, smoke: bool = Fa
         return "needs CUDA"
     if trick in {"channels_last", "cudnn_benchmark"} and model != "resnet":
         return "only for convolutions"
+    # cuda_graphs (which compiles too) stays in GPU smoke runs: the GPU test covers it
     if trick == "compile" and smoke:
         return "not in smoke mode (compiling takes longer than the whole smoke run)"
     if trick == "fused_adamw" and device.type == "cpu" and not _fused_adamw_on_cpu():
@@ -227,6 +233,7 @@ def _workload(
 ) -> tuple[nn.Module, Any, Any]:
     """A fresh model (on ``device``) and one synthetic host batch ``(x, y)``."""
     g = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)  # the same initial weights for every trick
     cfg = dict(size[model_name])
     batch = cfg.pop("batch")
     if model_name == "resnet":
@@ -313,11 +320,42 @@ def _measure(
     if device.type == "cuda":
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats(device)
-    with _backend_flags("tf32" in tricks, "cudnn_benchmark" in tricks):
-        step, *_ = _make_step(model_name, tricks, size, device)
-        timing = time_steps(step, device, size["warmup"], size["steps"], size["repeats"])
+    skips_before = _cudagraph_skips()
+    try:
+        with _backend_flags("tf32" in tricks, "cudnn_benchmark" in tricks):
+            step, *_ = _make_step(model_name, tricks, size, device)
+            _synchronize(device)
+            start = time.perf_counter()
+            step()  # the first step pays for compilation, autotuning, graph capture
+            _synchronize(device)
+            first = time.perf_counter() - start
+            warmup = max(size["warmup"] - 1, 0)
+            wall, cpu = time.perf_counter(), time.process_time()
+            timing = time_steps(step, device, warmup, size["steps"], size["repeats"])
+            # CPU seconds this process got per wall second: well below the thread count
+            # on a CPU run means other programs took the cores (the numbers are suspect)
+            cpu_per_wall = (time.process_time() - cpu) / (time.perf_counter() - wall)
+            # Inductor falls back to plain kernels (with a logged warning) when it cannot
+            # capture a graph: count that, so "cuda_graphs" never reports a run without them
+            skips = _cudagraph_skips() - skips_before
+    finally:
+        if tricks & {"compile", "cuda_graphs"}:
+            torch._dynamo.reset()  # free the compiled graphs; no recompilation limit across runs
     peak = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
-    return {"timing": asdict(timing), "peak_memory_bytes": peak}
+    return {
+        "timing": asdict(timing), "first_step_s": first,
+        "cpu_per_wall": cpu_per_wall, "peak_memory_bytes": peak,
+        "cudagraph_skips": skips,
+    }  # fmt: skip
+
+
+def _cudagraph_skips() -> int:
+    """How often Inductor has declined to use CUDA graphs in this process so far."""
+    try:
+        from torch._dynamo.utils import counters
+    except ImportError:  # pragma: no cover
+        return 0
+    return int(counters["inductor"]["cudagraph_skips"])
 
 
 # --8<-- [start:run_benchmark]
@@ -368,8 +406,10 @@ def run_benchmark(
             base_time = seconds if name == "baseline" else base_time
             peak, source = peak_tflops(device, _precision(active))
             achieved = flops / seconds / 1e12
+            # on a CPU the process should get about one CPU second per thread per second
+            contended = device.type == "cpu" and m["cpu_per_wall"] < 0.75 * torch.get_num_threads()
             records.append({
-                **rec, "status": "ok", **m,
+                **rec, "status": "ok", **m, "contended": contended,
                 "samples_per_s": batch / seconds,
                 "tokens_per_s": tokens / seconds if tokens else None,
                 "vs_baseline": base_time / seconds if base_time else None,
@@ -419,6 +459,22 @@ def measure_fold_bn(size: dict[str, Any], device: torch.device) -> dict[str, Any
     return {**out, "speedup": speedup, "max_abs_diff": max_diff, "batch": int(x.shape[0])}
 
 
+def _cpu_info() -> dict[str, Any]:
+    """The CPU's model name and its bfloat16 instructions, from /proc/cpuinfo (Linux)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            fields = dict(
+                (k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in f) if v
+            )
+    except OSError:
+        return {"cpu_model": None, "cpu_bf16_flags": None}
+    flags = fields.get("flags", "").split()
+    return {
+        "cpu_model": fields.get("model name"),
+        "cpu_bf16_flags": sorted(f for f in flags if "bf16" in f),
+    }
+
+
 def environment(device: torch.device) -> dict[str, Any]:
     """Hardware and software versions, recorded with every result."""
     env: dict[str, Any] = {
@@ -427,6 +483,7 @@ def environment(device: torch.device) -> dict[str, Any]:
         "torch": torch.__version__,
         "platform": platform.platform(),
         "cpu": platform.processor() or platform.machine(),
+        **_cpu_info(),
         "cpu_threads": torch.get_num_threads(),
     }
     try:

@@ -14,7 +14,9 @@ LABELS = {
         "skipped": "skipped", "error": "error", "samples": "samples/s", "tokens": "tokens/s",
         "device": "Device", "fold": "BatchNorm folding (inference, ResNet, batch {b}): "
                   "{u:.2f} ms unfolded, {f:.2f} ms folded, {s:.2f}x; max difference {d:.1e}.",
-        "command": "Command",
+        "command": "Command", "threads": "threads",
+        "contended": " (contended: other programs used the CPU, numbers suspect)",
+        "graphs_skipped": " (CUDA graphs skipped {n}x: ran without them)",
     },
     "zh": {
         "head": ("模型", "技巧", "每步耗时（毫秒，中位数）", "吞吐量", "相对基线",
@@ -22,7 +24,9 @@ LABELS = {
         "skipped": "跳过", "error": "出错", "samples": "样本/秒", "tokens": "词元/秒",
         "device": "设备", "fold": "批量规范化折叠（推理，ResNet，批量 {b}）：未折叠 {u:.2f} 毫秒，"
                   "折叠后 {f:.2f} 毫秒，{s:.2f} 倍；最大差异 {d:.1e}。",
-        "command": "命令",
+        "command": "命令", "threads": "线程",
+        "contended": "（受干扰：其他程序占用了 CPU，数字不可靠）",
+        "graphs_skipped": "（CUDA 图被跳过 {n} 次：实际未使用）",
     },
 }  # fmt: skip
 
@@ -46,7 +50,8 @@ def results_table(results: dict[str, Any], lang: str = "en") -> str:
     if lang not in LABELS:
         raise ValueError(f"lang must be one of {sorted(LABELS)}, got {lang!r}")
     t, env = LABELS[lang], results["environment"]
-    where = env.get("gpu") or f"CPU {env.get('cpu', '?')}, {env.get('cpu_threads', '?')} threads"
+    cpu = env.get("cpu_model") or env.get("cpu", "?")
+    where = env.get("gpu") or f"CPU {cpu}, {env.get('cpu_threads', '?')} {t['threads']}"
     versions = f"PyTorch {env['torch']}" + (f", CUDA {env['cuda']}" if env.get("cuda") else "")
     lines = [
         f"{t['device']}: {where}; {versions}. {t['command']}: `{results['command']}`",
@@ -67,8 +72,11 @@ def results_table(results: dict[str, Any], lang: str = "en") -> str:
         ratio = f"{r['vs_baseline']:.2f}x" if r.get("vs_baseline") else "–"
         mfu = f"{100 * r['mfu']:.1f}%" if r.get("mfu") is not None else "–"
         ms = 1000 * r["timing"]["median"]
+        trick = r["trick"] + (t["contended"] if r.get("contended") else "")
+        if r.get("cudagraph_skips") and "cuda_graphs" in r.get("tricks", ()):
+            trick += t["graphs_skipped"].format(n=r["cudagraph_skips"])
         lines.append(
-            f"| {r['model']} | {r['trick']} | {ms:.1f} | {rate} | {ratio} "
+            f"| {r['model']} | {trick} | {ms:.1f} | {rate} | {ratio} "
             f"| {_bytes(r.get('peak_memory_bytes'))} | {mfu} |"
         )
     fold = results.get("fold_bn")

@@ -36,7 +36,9 @@ def fold_bn_into_conv(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     """A new ``Conv2d`` equal to ``bn(conv(x))`` with ``bn`` in evaluation mode.
 
     Works for any stride, padding, dilation, groups and padding mode, with or without a
-    convolution bias; the inputs are not modified.
+    convolution bias; the inputs are not modified. The result always uses ``bn``'s
+    running statistics (what ``bn`` computes in evaluation mode), whatever mode ``bn``
+    is in.
 
     Example:
         >>> import torch

@@ -6,22 +6,22 @@ from torch.nn import functional as F
 
 
 def figure() -> Figure:
-    x = torch.linspace(-4, 4, 401, requires_grad=True)
+    x = torch.linspace(-4, 7, 551, requires_grad=True)
     functions = {
         "ReLU": F.relu,
         "LeakyReLU(0.1)": lambda t: F.leaky_relu(t, 0.1),
+        "ReLU6": F.relu6,
+        "Hardswish": F.hardswish,
         "GELU": F.gelu,
         "SiLU": F.silu,
-        "Hardswish": F.hardswish,
-        "ReLU6": F.relu6,
     }
     fig = Figure(figsize=(7, 3))
     ax_f, ax_d = fig.subplots(1, 2)
     for name, fn in functions.items():
         y = fn(x)
-        (dy,) = torch.autograd.grad(y.sum(), x)
-        ax_f.plot(x.detach(), y.detach(), label=name)
-        ax_d.plot(x.detach(), dy, label=name)
+        (dy,) = torch.autograd.grad(y.sum(), x)  # f'(x), elementwise
+        ax_f.plot(x.detach().numpy(), y.detach().numpy(), label=name)
+        ax_d.plot(x.detach().numpy(), dy.numpy(), label=name)
     ax_f.set_title("f(x)")
     ax_d.set_title("f'(x)")
     for ax in (ax_f, ax_d):

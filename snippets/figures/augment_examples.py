@@ -8,21 +8,25 @@ from dlnotes.data.digits import load_digits_tensors
 
 
 def figure() -> Figure:
-    X, _, y, _ = load_digits_tensors(flatten=False)
-    img = X[int((y == 2).nonzero()[0])]  # (1, 8, 8), a 2
+    X, _, y, _ = load_digits_tensors(flatten=False)  # (n, 1, 8, 8) in [0, 1]
+    images = [X[int((y == label).nonzero()[0])] for label in (2, 3)]  # a 2 and a 3
     torch.manual_seed(0)
-    panels = [
-        ("original", img),
-        ("random crop (pad 1)", v2.RandomCrop(8, padding=1)(img)),
-        ("small rotation", v2.RandomRotation(15)(img)),
-        ("random erasing", v2.RandomErasing(p=1.0, scale=(0.05, 0.1), value=0)(img)),
-        ("horizontal flip:\nnot a 2 any more", v2.RandomHorizontalFlip(p=1.0)(img)),
+    transforms = [
+        ("original", lambda im: im),
+        ("random crop (pad 1)", v2.RandomCrop(8, padding=1)),
+        ("rotation (15 deg)", v2.RandomRotation(15)),
+        ("random erasing", v2.RandomErasing(p=1.0, scale=(0.05, 0.1), value=0)),
+        ("horizontal flip", v2.RandomHorizontalFlip(p=1.0)),
     ]
-    fig = Figure(figsize=(8, 2.2))
-    for ax, (title, im) in zip(fig.subplots(1, len(panels)), panels, strict=True):
-        ax.imshow(im[0], cmap="gray_r", vmin=0, vmax=1)
+    fig = Figure(figsize=(8, 3.6))
+    axes = fig.subplots(len(images), len(transforms))
+    for row, img in zip(axes, images, strict=True):
+        for ax, (_, transform) in zip(row, transforms, strict=True):
+            ax.imshow(transform(img)[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    for ax, (title, _) in zip(axes[0], transforms, strict=True):
         ax.set_title(title, fontsize=8)
-        ax.set_xticks([])
-        ax.set_yticks([])
+    axes[0, -1].set_title("horizontal flip:\nno longer a valid digit", fontsize=8, color="C3")
     fig.tight_layout()
     return fig
