@@ -79,6 +79,22 @@ def test_notebook_page_is_rendered_with_outputs(page) -> None:
         assert page.locator(".jupyter-wrapper img").count() > 0  # an executed figure
 
 
+@pytest.mark.parametrize(
+    ("prefix", "skipped"), [("", "skipped: needs CUDA"), ("/zh", "跳过: needs CUDA")]
+)
+def test_checklist_and_result_tables_render(page, prefix, skipped) -> None:
+    page.goto(prefix + "/tricks/")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 56  # T01-T56, one row each
+    assert page.locator("#t56").count() == 1
+    page.goto(prefix + "/tricks/speed/")
+    bench = page.locator("table", has_text="resnet")
+    assert bench.count() == 1 and skipped in bench.inner_text()
+    page.goto(prefix + "/tricks/digits-experiments/")
+    assert page.locator("table", has_text="label smoothing 0.1").count() == 1
+    assert page.locator("img[src$='digits_tricks.svg']").count() == 1
+
+
 def test_no_request_leaves_localhost(page) -> None:
     for path in [
         "/",
@@ -88,6 +104,8 @@ def test_no_request_leaves_localhost(page) -> None:
         "/zh" + MATH_PAGE,
         "/zh" + NOTEBOOK_PAGE,
         "/api/",
+        "/tricks/speed/",
+        "/zh/tricks/",
     ]:
         page.goto(path)
         page.wait_for_load_state("networkidle")
