@@ -20,7 +20,7 @@ def figure() -> Figure:
     fig = Figure(figsize=(7, 2.3))
     axes = fig.subplots(1, 4)
     for ax, (title, img, soft) in zip(axes, panels, strict=True):
-        ax.imshow(img[0], cmap="gray_r", vmin=0, vmax=1)
+        ax.imshow(img[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
         if soft is not None:
             top = [f"{c}: {soft[c]:.2f}" for c in soft.nonzero().flatten().tolist()]
             title += "\n" + ", ".join(top)
