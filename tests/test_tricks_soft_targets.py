@@ -21,8 +21,9 @@ def _logits(n=5, c=4, scale=3.0, dtype=torch.float64):
 
 @pytest.mark.parametrize("eps", [0.0, 0.1, 0.5, 1.0])
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_label_smoothing_equals_builtin(eps, reduction):
-    z, y = _logits()
+@pytest.mark.parametrize(("n", "c", "dtype"), [(5, 4, torch.float64), (1, 2, torch.float32)])
+def test_label_smoothing_equals_builtin(eps, reduction, n, c, dtype):
+    z, y = _logits(n, c, dtype=dtype)
     ours = label_smoothing_cross_entropy(z, y, eps, reduction)
     ref = F.cross_entropy(z, y, label_smoothing=eps, reduction=reduction)
     torch.testing.assert_close(ours, ref)
@@ -63,6 +64,26 @@ def test_distillation_equals_kl_composition(T):
     assert t.grad is None  # the teacher is not trained
 
 
+@pytest.mark.parametrize("alpha", [0.0, 0.3, 1.0])
+def test_distillation_equals_kl_div_and_cross_entropy(alpha):
+    T = 3.0
+    s, y = _logits(n=6, c=7, dtype=torch.float32)
+    t = 2 * torch.randn(6, 7)
+    ours = distillation_loss(s, t, y, temperature=T, alpha=alpha)
+    soft = F.kl_div(F.log_softmax(s / T, 1), F.softmax(t / T, 1), reduction="batchmean")
+    ref = alpha * soft * T * T + (1 - alpha) * F.cross_entropy(s, y)
+    torch.testing.assert_close(ours, ref)
+    torch.testing.assert_close(torch.autograd.grad(ours, s)[0], torch.autograd.grad(ref, s)[0])
+
+
+def test_distillation_without_target_is_the_soft_term_only():
+    s, y = _logits()
+    t = torch.randn(5, 4, dtype=torch.float64)
+    soft = distillation_loss(s, t, temperature=2.0)
+    torch.testing.assert_close(soft, distillation_loss(s, t, y, temperature=2.0, alpha=1.0))
+    assert soft.item() > 0
+
+
 def test_distillation_gradient_scale_is_temperature_free():
     # With T^2, the soft term's gradient wrt the student logits keeps its magnitude as T
     # grows (for high T it approaches (z_s - z_t) / C for zero-mean logits).
@@ -92,3 +113,11 @@ def test_bad_input():
         distillation_loss(z, z, temperature=0.0)
     with pytest.raises(ValueError, match="2 dimensions"):
         distillation_loss(z[0], z[0])
+    with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\]"):
+        distillation_loss(z, z, y, alpha=1.5)
+    with pytest.raises(TypeError, match="target must have an integer dtype"):
+        distillation_loss(z, z, y.double())
+    with pytest.raises(ValueError, match="batch size"):
+        distillation_loss(z, z, y[:2])
+    with pytest.raises(TypeError, match="floating-point"):
+        soft_target_cross_entropy(z, torch.ones(5, 4, dtype=torch.long))

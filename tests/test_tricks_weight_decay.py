@@ -44,3 +44,29 @@ def test_skip_and_frozen_and_errors():
         param_groups_weight_decay(net, -1.0)
     with pytest.raises(TypeError, match="number"):
         param_groups_weight_decay(net, "0.1")
+
+
+@pytest.mark.parametrize(
+    "norm",
+    [
+        nn.BatchNorm2d(4),
+        nn.GroupNorm(2, 4),
+        nn.InstanceNorm2d(4, affine=True),
+        nn.LayerNorm([4, 3, 3]),
+    ],
+)
+def test_every_norm_layer_is_exempt_even_with_2d_parameters(norm):
+    net = nn.Sequential(nn.Conv2d(2, 4, 3, bias=False), norm)
+    decay, no_decay = param_groups_weight_decay(net, 0.1)
+    assert [id(p) for p in decay["params"]] == [id(net[0].weight)]
+    assert {id(p) for p in no_decay["params"]} == {id(p) for p in norm.parameters()}
+
+
+def test_tied_weights_appear_once():
+    emb = nn.Embedding(10, 4)
+    head = nn.Linear(4, 10, bias=False)
+    head.weight = emb.weight  # weight tying, as in language models
+    net = nn.Sequential(emb, head)
+    decay, no_decay = param_groups_weight_decay(net, 0.1)
+    assert len(decay["params"]) == 1 and no_decay["params"] == []
+    torch.optim.AdamW([decay, no_decay])  # would raise if a parameter were in two groups

@@ -128,6 +128,12 @@ def distillation_loss(
     soft = F.kl_div(log_p_student, log_p_teacher, reduction="batchmean", log_target=True) * T**2
     if target is None:
         return soft
+    check_tensor(target, "target", ndim=1, integer=True)
+    if len(target) != len(student_logits):
+        raise ValueError(
+            f"student_logits and target disagree on the batch size: "
+            f"{len(student_logits)} vs {len(target)}"
+        )
     hard = F.cross_entropy(student_logits, target)
     return alpha * soft + (1.0 - alpha) * hard
 
