@@ -7,6 +7,7 @@ import math
 import pytest
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from dlnotes.tricks.debug import (
     check_batch_independence,
@@ -48,6 +49,21 @@ def test_init_classifier_bias_matches_priors_and_lowers_the_initial_loss():
     probs = torch.softmax(fc(x[:1]), dim=1).detach()
     torch.testing.assert_close(probs, torch.tensor([[0.9, 0.1]]))
     assert check_initial_loss(fc, x, y).loss < plain
+    priors = init_classifier_bias(nn.Linear(3, 2), [0.9, 0.1]).bias  # frequencies work too
+    torch.testing.assert_close(priors, fc.bias)
+
+
+def test_initial_loss_far_below_log_c_is_flagged_too():
+    x, y = _data(c=4)
+    leaky_x = 10 * F.one_hot(y, 4).float()  # the label was left among the features
+    report = check_initial_loss(nn.Identity(), leaky_x, y)
+    assert not report.ok and report.loss < 0.01
+    assert "labels leak" in str(report)
+    uniform = nn.Linear(8, 4)
+    with torch.no_grad():
+        uniform.weight.zero_(), uniform.bias.zero_()
+    report = check_initial_loss(uniform, x, y)  # a uniform prediction: exactly log C
+    assert report.ok and report.loss == pytest.approx(math.log(4))
 
 
 def test_overfit_one_batch_succeeds_for_a_working_model_and_leaves_it_untouched():
@@ -58,6 +74,22 @@ def test_overfit_one_batch_succeeds_for_a_working_model_and_leaves_it_untouched(
     report = overfit_one_batch(net, x, y, steps=150)
     assert report.ok and report.final_loss < report.first_loss and report.train_accuracy == 1.0
     assert all(torch.equal(p, q) for p, q in zip(net.parameters(), before, strict=True))
+
+
+def test_overfit_one_batch_optimizers():
+    x, y = _data()
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 4))
+    assert overfit_one_batch(net, x, y, steps=150, lr=0.1, optimizer="sgd").ok
+    used = []
+
+    def factory(params, lr):
+        used.append(lr)
+        return torch.optim.AdamW(params, lr=lr)
+
+    assert overfit_one_batch(net, x, y, steps=150, lr=0.02, optimizer=factory).ok
+    assert used == [0.02]
+    assert not overfit_one_batch(net, x, y, steps=150, lr=1e-7).ok  # far too small an LR
 
 
 def test_overfit_one_batch_catches_a_broken_pipeline():
@@ -91,7 +123,17 @@ def test_batch_independence():
             return self.fc(x.reshape(x.shape[1], x.shape[0])).reshape(x.shape)
 
     assert not check_batch_independence(ReshapeBug(), x).ok
-    assert all(p.requires_grad for p in bn.parameters())  # restored
+    assert ReshapeBug()(x).shape == x.shape  # the bug keeps every shape right
+
+
+def test_batch_independence_has_no_side_effects():
+    x, _ = _data(n=6)
+    bn = nn.Sequential(nn.Linear(8, 16), nn.BatchNorm1d(16), nn.Linear(16, 3)).train()
+    before = {k: v.clone() for k, v in bn.state_dict().items()}
+    assert not check_batch_independence(bn, x).ok
+    assert bn.training and all(p.requires_grad and p.grad is None for p in bn.parameters())
+    for k, v in bn.state_dict().items():  # running statistics untouched
+        assert torch.equal(v, before[k]), k
 
 
 def test_bad_input():
@@ -104,7 +146,17 @@ def test_bad_input():
         check_initial_loss(nn.Linear(8, 4), x, y, num_classes=5)
     with pytest.raises(TypeError, match="integer dtype"):
         check_initial_loss(nn.Linear(8, 4), x, y.float())
-    with pytest.raises(ValueError, match=r"class_counts must have shape \(4,\)"):
+    with pytest.raises(ValueError, match=r"class_counts_or_priors must have shape \(4,\)"):
         init_classifier_bias(nn.Linear(8, 4), torch.tensor([1, 2]))
     with pytest.raises(ValueError, match="steps"):
         overfit_one_batch(nn.Linear(8, 4), x, y, steps=0)
+    with pytest.raises(ValueError, match='optimizer must be "adam", "sgd"'):
+        overfit_one_batch(nn.Linear(8, 4), x, y, optimizer="lion")
+    with pytest.raises(ValueError, match="rtol must be > 0"):
+        check_initial_loss(nn.Linear(8, 4), x, y, rtol=0.0)
+    with pytest.raises(ValueError, match="must all be > 0"):
+        init_classifier_bias(nn.Linear(8, 2), torch.tensor([3, 0]))
+    with pytest.raises(TypeError, match=r"nn\.Linear with a bias"):
+        init_classifier_bias(nn.Linear(8, 2, bias=False), torch.tensor([3, 1]))
+    with pytest.raises(TypeError, match="floating-point"):
+        check_batch_independence(nn.Linear(8, 2), torch.ones(4, 8, dtype=torch.long))

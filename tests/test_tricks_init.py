@@ -56,3 +56,18 @@ def test_conv_layers_and_bad_arguments():
         init_weights(nn.Linear(2, 2), "he")
     with pytest.raises(ValueError, match="Unsupported nonlinearity"):
         init_weights(nn.Linear(2, 2), "xavier", nonlinearity="swishy")
+
+
+def test_matches_torch_nn_init_with_the_same_seed_and_works_in_place():
+    net = nn.Sequential(nn.Linear(30, 20), nn.Tanh(), nn.Linear(20, 5))
+    ref = nn.Sequential(nn.Linear(30, 20), nn.Tanh(), nn.Linear(20, 5))
+    torch.manual_seed(3)
+    assert init_weights(net, "xavier_uniform", nonlinearity="tanh") is net
+    torch.manual_seed(3)
+    for layer in (ref[0], ref[2]):
+        nn.init.xavier_uniform_(layer.weight, gain=nn.init.calculate_gain("tanh"))
+        nn.init.zeros_(layer.bias)
+    for p, q in zip(net.parameters(), ref.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
+    bound = 5 / 3 * math.sqrt(6 / (30 + 20))  # gain * sqrt(6 / (fan_in + fan_out))
+    assert net[0].weight.abs().max().item() <= bound

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import pytest
@@ -36,12 +37,39 @@ def test_sweep_is_exponential_and_suggestion_is_sensible():
     assert isinstance(r.plot(), Figure)
 
 
+def _loss_after_training(net, batches, lr, epochs=5):
+    net = copy.deepcopy(net)
+    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+    for _ in range(epochs):
+        for x, y in batches:
+            loss = F.cross_entropy(net(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    with torch.no_grad():
+        return sum(F.cross_entropy(net(x), y).item() for x, y in batches) / len(batches)
+
+
+def test_suggestion_trains_better_than_much_smaller_or_larger_rates():
+    net, batches = _problem()
+    lr = lr_range_test(net, F.cross_entropy, batches, start_lr=1e-5, end_lr=100.0).suggestion
+    good = _loss_after_training(net, batches, lr)
+    assert good < 0.5 * _loss_after_training(net, batches, lr / 100)  # too slow
+    assert good < 0.5 * _loss_after_training(net, batches, lr * 10)  # unstable
+
+
 def test_custom_optimizer_and_bad_arguments():
     net, batches = _problem()
     r = lr_range_test(
         net, F.cross_entropy, batches, lambda p: torch.optim.Adam(p), num_steps=20, end_lr=1e-2
     )
     assert len(r.lrs) == 20 and math.isfinite(r.suggestion)
+    r = lr_range_test(
+        net, F.cross_entropy, batches, lambda p: torch.optim.SGD(p, lr=1.0), num_steps=40
+    )
+    assert r.lrs[0] == pytest.approx(1e-6) and 1e-6 < r.suggestion < 1.0  # lr overwritten
+    with pytest.raises(ValueError, match=r"smooth must be in \(0, 1\]"):
+        lr_range_test(net, F.cross_entropy, batches, smooth=0.0)
     with pytest.raises(ValueError, match="end_lr must be > start_lr"):
         lr_range_test(net, F.cross_entropy, batches, start_lr=1.0, end_lr=0.1)
     with pytest.raises(ValueError, match="num_steps"):

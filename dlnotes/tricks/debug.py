@@ -18,8 +18,9 @@ from __future__ import annotations
 
 # --8<-- [start:imports]
 import copy
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -51,7 +52,12 @@ class InitLossReport:
     ok: bool  # within rtol of the expectation
 
     def __str__(self) -> str:
-        verdict = "ok" if self.ok else "far from the expected value: check the init"
+        if self.ok:
+            verdict = "ok"
+        elif self.loss > self.expected:  # confidently wrong from the start
+            verdict = "far from the expected value: check the init and the input scale"
+        else:  # better than chance before training: suspicious
+            verdict = "far from the expected value: a trained model, or labels leak into x?"
         return f"initial loss {self.loss:.3f}, expected log C = {self.expected:.3f} ({verdict})"
 
 
@@ -66,6 +72,13 @@ def check_initial_loss(
 ) -> InitLossReport:
     """Compare the loss of an untrained classifier with ``log C`` (T48).
 
+    Args:
+        model: the untrained classifier; evaluated in eval mode, then its mode restored.
+        x, y: a batch of inputs and integer labels (ideally with balanced classes).
+        num_classes: ``C``; by default the number of columns of ``model(x)``.
+        loss_fn: ``loss_fn(logits, y)`` -> mean loss.
+        rtol: the report is ok when ``|loss - log C| <= rtol * log C``.
+
     Example:
         >>> import torch
         >>> from torch import nn
@@ -77,13 +90,16 @@ def check_initial_loss(
         >>> loud = nn.Linear(20, 10)
         >>> _ = loud.weight.data.mul_(30)  # a badly scaled last layer
         >>> print(check_initial_loss(loud, x, y))  # doctest: +ELLIPSIS
-        initial loss ..., expected log C = 2.303 (far from the expected value: check the init)
+        initial loss ..., expected log C = 2.303 (far from the expected value: check the init...)
     """
     check_tensor(y, "y", ndim=1, integer=True)
+    check_positive(rtol, "rtol")
     was_training = model.training
     model.eval()
-    logits = model(x)
-    model.train(was_training)
+    try:
+        logits = model(x)  # (n, C)
+    finally:
+        model.train(was_training)
     check_tensor(logits, "model(x)", ndim=2, floating=True)
     C = num_classes if num_classes is not None else logits.shape[1]
     if C != logits.shape[1]:
@@ -94,9 +110,15 @@ def check_initial_loss(
 
 
 @torch.no_grad()
-def init_classifier_bias(linear: nn.Linear, class_counts: torch.Tensor) -> nn.Linear:
+def init_classifier_bias(
+    linear: nn.Linear, class_counts_or_priors: torch.Tensor | Sequence[float]
+) -> nn.Linear:
     """Set ``linear.bias`` to the log class priors; with small weights the initial
     softmax then predicts the class frequencies. Returns ``linear``.
+
+    Args:
+        linear: the final layer, with ``C`` outputs and a bias.
+        class_counts_or_priors: ``C`` positive counts or frequencies (normalized here).
 
     Example:
         >>> import torch
@@ -110,13 +132,14 @@ def init_classifier_bias(linear: nn.Linear, class_counts: torch.Tensor) -> nn.Li
     """
     if not isinstance(linear, nn.Linear) or linear.bias is None:
         raise TypeError("linear must be an nn.Linear with a bias")
-    counts = torch.as_tensor(class_counts, dtype=torch.float64)
+    counts = torch.as_tensor(class_counts_or_priors, dtype=torch.float64)  # (C,)
     if counts.shape != (linear.out_features,):
         raise ValueError(
-            f"class_counts must have shape ({linear.out_features},), got {tuple(counts.shape)}"
+            f"class_counts_or_priors must have shape ({linear.out_features},), "
+            f"got {tuple(counts.shape)}"
         )
-    if (counts <= 0).any():
-        raise ValueError("class_counts must all be > 0")
+    if not (counts > 0).all():  # NaN fails too
+        raise ValueError("class_counts_or_priors must all be > 0")
     priors = counts / counts.sum()
     linear.bias.copy_(priors.log().to(linear.bias.dtype))  # softmax(log p) = p
     return linear
@@ -141,13 +164,24 @@ def overfit_one_batch(
     loss_fn: Loss = F.cross_entropy,
     steps: int = 200,
     lr: float = 1e-2,
+    optimizer: str | Callable[..., torch.optim.Optimizer] = "adam",
     target_loss: float = 0.05,
 ) -> OverfitReport:
-    """Train a COPY of ``model`` on one batch with Adam; report whether it memorizes it (T49).
+    """Train a COPY of ``model`` on one batch; report whether it memorizes it (T49).
 
-    The model passed in is not modified. Dropout and BatchNorm stay in training mode
-    while fitting (as in real training); the final loss and accuracy are measured in
-    evaluation mode.
+    Works on ``copy.deepcopy(model)``: the model passed in is not modified. Dropout and
+    BatchNorm stay in training mode while fitting (as in real training); the final loss
+    and accuracy are measured in evaluation mode.
+
+    Args:
+        model: the classifier to check (mapping ``x`` to ``(n, C)`` scores).
+        x, y: ONE batch of inputs and integer labels.
+        loss_fn: ``loss_fn(model(x), y)`` -> mean loss.
+        steps: number of full-batch steps.
+        lr: learning rate.
+        optimizer: ``"adam"``, ``"sgd"`` (momentum 0.9) or a factory
+            ``(params, lr) -> optimizer``.
+        target_loss: the final loss must be at most this (and the accuracy 100%).
 
     Example:
         >>> import torch
@@ -162,10 +196,19 @@ def overfit_one_batch(
         False
     """
     check_positive(lr, "lr")
+    check_positive(target_loss, "target_loss")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    net = copy.deepcopy(model).train()
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    if optimizer == "adam":
+        factory = torch.optim.Adam
+    elif optimizer == "sgd":
+        factory = functools.partial(torch.optim.SGD, momentum=0.9)
+    elif callable(optimizer):
+        factory = optimizer
+    else:
+        raise ValueError(f'optimizer must be "adam", "sgd" or a callable, got {optimizer!r}')
+    net = copy.deepcopy(model).train()  # the caller's model is never trained
+    opt = factory(net.parameters(), lr=lr)
     first = None
     for _ in range(steps):
         loss = loss_fn(net(x), y)
@@ -197,8 +240,8 @@ def check_batch_independence(model: nn.Module, x: torch.Tensor, sample: int = 0)
 
     Backpropagates the sum of the sample's outputs to the whole input batch and lists
     the other examples that received a nonzero gradient. Runs in the model's current
-    mode (BatchNorm mixes examples in training mode, legitimately); the model's
-    parameters receive no gradient.
+    mode (BatchNorm mixes examples in training mode, legitimately) on a deepcopy, so
+    neither the parameters' gradients nor BatchNorm's running statistics change.
 
     Example:
         >>> import torch
@@ -212,20 +255,15 @@ def check_batch_independence(model: nn.Module, x: torch.Tensor, sample: int = 0)
         [1, 2, 3]
     """
     check_tensor(x, "x", floating=True)
-    if len(x) < 2:
-        raise ValueError(f"x needs at least 2 examples to test for leakage, got {len(x)}")
+    if x.dim() == 0 or len(x) < 2:
+        raise ValueError(f"x needs at least 2 examples to test for leakage, got {tuple(x.shape)}")
     if not 0 <= sample < len(x):
         raise ValueError(f"sample must be in [0, {len(x) - 1}], got {sample}")
-    x = x.detach().clone().requires_grad_(True)
-    params = [p for p in model.parameters() if p.requires_grad]
-    for p in params:
-        p.requires_grad_(False)  # only the input's gradient is wanted
-    try:
-        out = model(x)
-        (grad,) = torch.autograd.grad(out[sample].sum(), x, allow_unused=True)
-    finally:
-        for p in params:
-            p.requires_grad_(True)
+    x = x.detach().clone().requires_grad_(True)  # (n, ...)
+    net = copy.deepcopy(model)  # keeps the mode; the caller's buffers stay untouched
+    net.requires_grad_(False)  # only the input's gradient is wanted
+    out = net(x)  # (n, ...)
+    (grad,) = torch.autograd.grad(out[sample].sum(), x, allow_unused=True)
     if grad is None:
         grad = torch.zeros_like(x)
     per_example = grad.reshape(len(x), -1).abs().sum(dim=1)  # (n,)

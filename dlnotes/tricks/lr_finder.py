@@ -35,12 +35,15 @@ class LRFinderResult:
     suggestion: float = float("nan")  # the LR of the steepest smoothed descent
 
     def plot(self) -> Figure:
-        """Smoothed loss against learning rate (log scale), with the suggestion marked."""
+        """Smoothed loss against learning rate (log scale), with the suggestion and the
+        rate of the lowest loss marked."""
         fig = Figure(figsize=(5, 3))
         ax = fig.subplots()
         ax.plot(self.lrs, self.losses)
         ax.set_xscale("log")
         ax.axvline(self.suggestion, color="C1", linestyle="--", label="steepest descent")
+        lowest = self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]
+        ax.axvline(lowest, color="C3", linestyle=":", label="minimum (too large)")
         ax.set_xlabel("learning rate")
         ax.set_ylabel("smoothed training loss")
         ax.grid(True, alpha=0.3)
@@ -77,7 +80,9 @@ def lr_range_test(
         model: the network (not modified).
         loss_fn: ``loss_fn(model(x), y)`` -> mean loss.
         batches: iterable of ``(x, y)``; cycled if shorter than ``num_steps``.
-        optimizer_factory: ``params -> optimizer``; default SGD with momentum 0.9.
+        optimizer_factory: ``params -> optimizer``, called on the copy's parameters;
+            default ``SGD(params, lr=start_lr, momentum=0.9)``. Its ``lr`` is
+            overwritten at every step.
         start_lr, end_lr: the sweep's first and last learning rates.
         num_steps: number of steps (the rate is multiplied by a constant each step).
         smooth: weight of the new loss in the exponential smoothing.
@@ -85,7 +90,24 @@ def lr_range_test(
 
     Returns:
         ``LRFinderResult`` with the rates, smoothed losses and a suggestion: the rate
-        where the smoothed loss falls fastest per unit of ``log(lr)``.
+        where the smoothed loss falls fastest per unit of ``log(lr)`` (not the rate at
+        the minimum of the curve, which is already close to divergence).
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> from torch.nn import functional as F
+        >>> from dlnotes.tricks.lr_finder import lr_range_test
+        >>> _ = torch.manual_seed(0)
+        >>> X = torch.randn(128, 4)
+        >>> batches = [(X[i : i + 32], (X[i : i + 32, 0] > 0).long()) for i in range(0, 128, 32)]
+        >>> net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+        >>> before = net[0].weight.detach().clone()
+        >>> r = lr_range_test(net, F.cross_entropy, batches, end_lr=100.0, num_steps=60)
+        >>> r.lrs[0], len(r.lrs) < 60  # stopped early: the loss diverged
+        (1e-06, True)
+        >>> r.lrs[0] < r.suggestion < r.lrs[-1], torch.equal(net[0].weight, before)
+        (True, True)
     """
     check_positive(start_lr, "start_lr")
     check_positive(end_lr, "end_lr")

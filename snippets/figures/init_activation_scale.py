@@ -26,6 +26,7 @@ def figure() -> Figure:
                 stds.append(x.std().item())
         ax.plot(range(1, 21), stds, marker="o", markersize=3, label=label)
     ax.set_yscale("log")
+    ax.set_xticks([1, 5, 10, 15, 20])
     ax.set_xlabel("layer")
     ax.set_ylabel("std of activations")
     ax.grid(True, alpha=0.3)
