@@ -253,7 +253,7 @@ class TensorBoardLogger(Callback):
     def __init__(self, log_dir: str | os.PathLike[str]) -> None:
         self.log_dir = str(log_dir)
         self.writer: Any = None
-        self._written: dict[str, int] = {}
+        self._epochs_done, self._steps_done = 0, {}  # what is already in the log
 
     def on_fit_start(self, trainer: Trainer) -> None:
         from torch.utils.tensorboard import SummaryWriter  # needs `pip install tensorboard`
@@ -261,15 +261,9 @@ class TensorBoardLogger(Callback):
         self.writer = SummaryWriter(self.log_dir)
 
     def on_epoch_end(self, trainer: Trainer, logs: dict[str, float]) -> None:
-        for key, value in logs.items():
-            if key != "epoch":
-                self.writer.add_scalar(f"epoch/{key}", value, int(logs["epoch"]))
-        for name, values in trainer.history.steps.items():
-            start = self._written.get(name, 0)
-            for step, value in enumerate(values[start:], start=start + 1):
-                self.writer.add_scalar(f"step/{name}", value, step)
-            self._written[name] = len(values)
-        self.writer.flush()
+        self._epochs_done, self._steps_done = trainer.history.to_tensorboard(
+            self.writer, self._epochs_done, self._steps_done
+        )
 
     def on_fit_end(self, trainer: Trainer) -> None:
         if self.writer is not None:

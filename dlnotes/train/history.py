@@ -77,16 +77,27 @@ class History:
         fig.tight_layout()
         return fig
 
-    def to_tensorboard(self, writer: Any) -> None:
-        """Write every curve to a ``torch.utils.tensorboard.SummaryWriter``."""
-        for record in self.epochs:
+    def to_tensorboard(
+        self, writer: Any, epochs_done: int = 0, steps_done: dict[str, int] | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """Write the curves to a ``torch.utils.tensorboard.SummaryWriter``.
+
+        Only what comes after ``epochs_done`` epoch records and ``steps_done[name]``
+        values of each step curve is written, so a logger can call it once per epoch.
+        Returns the new ``(epochs_done, steps_done)``.
+        """
+        for record in self.epochs[epochs_done:]:
             for key, value in record.items():
                 if key != "epoch":
                     writer.add_scalar(f"epoch/{key}", value, int(record["epoch"]))
+        steps_done = dict(steps_done or {})
         for name, values in self.steps.items():
-            for step, value in enumerate(values, start=1):
+            start = steps_done.get(name, 0)
+            for step, value in enumerate(values[start:], start=start + 1):
                 writer.add_scalar(f"step/{name}", value, step)
+            steps_done[name] = len(values)
         writer.flush()
+        return len(self.epochs), steps_done
 
     def state_dict(self) -> dict[str, Any]:
         return {"epochs": [dict(r) for r in self.epochs], "steps": dict(self.steps)}

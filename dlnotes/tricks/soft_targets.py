@@ -17,22 +17,11 @@ import torch
 from torch.nn import functional as F
 
 from dlnotes._checks import check_positive, check_same_shape, check_tensor
+from dlnotes.linear.softmax import _check_reduction, _reduce  # shared with chapter 2's losses
 
 # --8<-- [end:imports]
 
 __all__ = ["distillation_loss", "label_smoothing_cross_entropy", "soft_target_cross_entropy"]
-
-# --8<-- [start:reduce]
-REDUCTIONS = ("mean", "sum", "none")
-
-
-def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
-
-
-# --8<-- [end:reduce]
 
 
 # --8<-- [start:soft_target_cross_entropy]
@@ -52,6 +41,7 @@ def soft_target_cross_entropy(
     check_tensor(logits, "logits", ndim=2, floating=True)
     check_tensor(soft_targets, "soft_targets", ndim=2, floating=True)
     check_same_shape(logits, soft_targets, ("logits", "soft_targets"))
+    _check_reduction(reduction)
     loss = -(soft_targets * F.log_softmax(logits, dim=1)).sum(dim=1)  # (n,)
     return _reduce(loss, reduction)
 
