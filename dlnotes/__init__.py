@@ -10,7 +10,12 @@ Modules are organised by topic, one concept per module::
     dlnotes.data         datasets and loaders (offline digits, synthetic data, Fashion-MNIST)
     dlnotes.linear       linear and softmax regression, the chapter-2 training loop
     dlnotes.losses       regression losses (L2, L1, Huber, SmoothL1)
+    dlnotes.mlp          chapter 3: perceptron, MLP, activations, dropout, backprop, init, ...
+    dlnotes.computation  chapter 4: blocks, parameters, custom layers, devices, data idioms
     dlnotes.metrics      accuracy and friends
+    dlnotes.train        the one training loop (Trainer), callbacks, checkpoints, EMA, seeds
+    dlnotes.tricks       training tricks: MixUp/CutMix, soft targets, BN folding, debugging checks
+    dlnotes.bench        the speed-trick benchmark (python -m dlnotes.bench)
     dlnotes.plotting     matplotlib helpers that work outside Jupyter
 
 Example:

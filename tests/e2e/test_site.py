@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 # A page with maths, tabs and code in both languages, and a notebook page.
 MATH_PAGE = "/linear-networks/softmax-regression/"
-NOTEBOOK_PAGE = "/linear-networks/digits_notebook/"
+NOTEBOOK_PAGES = ["/linear-networks/digits_notebook/", "/mlp/mlp_digits_notebook/"]
 
 
 def test_home_page_in_both_languages(page) -> None:
@@ -72,9 +72,10 @@ def test_content_tabs_switch(page, prefix, second_tab) -> None:
     assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
 
 
-def test_notebook_page_is_rendered_with_outputs(page) -> None:
+@pytest.mark.parametrize("notebook", NOTEBOOK_PAGES)
+def test_notebook_page_is_rendered_with_outputs(page, notebook) -> None:
     for prefix in ("", "/zh"):
-        page.goto(prefix + NOTEBOOK_PAGE)
+        page.goto(prefix + notebook)
         assert page.locator(".jupyter-wrapper .jp-OutputArea-output").count() > 0
         assert page.locator(".jupyter-wrapper img").count() > 0  # an executed figure
 
@@ -95,14 +96,30 @@ def test_checklist_and_result_tables_render(page, prefix, skipped) -> None:
     assert page.locator("img[src$='digits_tricks.svg']").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "figure"),
+    [
+        ("/mlp/perceptron/", "xor_boundaries.svg"),
+        ("/mlp/initialization/", "init_variance_depth.svg"),
+        ("/computation/parameters/", "module_tree.svg"),
+    ],
+)
+def test_chapter_pages_show_their_generated_figures(page, path, figure) -> None:
+    for prefix in ("", "/zh"):
+        page.goto(prefix + path)
+        img = page.locator(f"img[src$='{figure}']")
+        assert img.count() == 1
+        assert img.evaluate("el => el.complete && el.naturalWidth > 0")  # the file loaded
+
+
 def test_no_request_leaves_localhost(page) -> None:
     for path in [
         "/",
         MATH_PAGE,
-        NOTEBOOK_PAGE,
+        *NOTEBOOK_PAGES,
         "/zh/",
         "/zh" + MATH_PAGE,
-        "/zh" + NOTEBOOK_PAGE,
+        *("/zh" + p for p in NOTEBOOK_PAGES),
         "/api/",
         "/tricks/speed/",
         "/zh/tricks/",
