@@ -12,10 +12,13 @@ Modules are organised by topic, one concept per module::
     dlnotes.losses       regression losses (L2, L1, Huber, SmoothL1)
     dlnotes.mlp          chapter 3: perceptron, MLP, activations, dropout, backprop, init, ...
     dlnotes.computation  chapter 4: blocks, parameters, custom layers, devices, data idioms
+    dlnotes.cnn          chapter 5: cross-correlation, padding, channels, pooling, LeNet, summaries
+    dlnotes.modern_cnn   chapter 6: AlexNet to DenseNet, normalization, mobile nets, SE, CAM
     dlnotes.metrics      accuracy and friends
     dlnotes.train        the one training loop (Trainer), callbacks, checkpoints, EMA, seeds
     dlnotes.tricks       training tricks: MixUp/CutMix, soft targets, BN folding, debugging checks
     dlnotes.bench        the speed-trick benchmark (python -m dlnotes.bench)
+    dlnotes.experiments  measured experiments over seeds (python -m dlnotes.experiments.<name>)
     dlnotes.plotting     matplotlib helpers that work outside Jupyter
 
 Example:
