@@ -18,7 +18,7 @@ from dlnotes.train.callbacks import (
 )
 from dlnotes.train.checkpoint import load_checkpoint, save_checkpoint
 from dlnotes.train.ema import ModelEMA
-from dlnotes.train.history import History
+from dlnotes.train.history import History, plot_histories
 from dlnotes.train.loop import Trainer, top1_accuracy
 from dlnotes.train.seed import capture_rng_state, restore_rng_state, seed_everything
 
@@ -35,6 +35,7 @@ __all__ = [
     "capture_rng_state",
     "find_first_nonfinite",
     "load_checkpoint",
+    "plot_histories",
     "restore_rng_state",
     "save_checkpoint",
     "seed_everything",

@@ -8,6 +8,7 @@ a script, a test or a notebook: nothing is shown, the caller decides), and
 from __future__ import annotations
 
 # --8<-- [start:imports]
+import itertools
 import math
 from typing import Any
 
@@ -15,7 +16,7 @@ from matplotlib.figure import Figure
 
 # --8<-- [end:imports]
 
-__all__ = ["History"]
+__all__ = ["History", "plot_histories"]
 
 
 # --8<-- [start:history]
@@ -108,3 +109,37 @@ class History:
 
 
 # --8<-- [end:history]
+
+
+def plot_histories(
+    histories: dict[str, History],
+    loss_key: str = "train_loss",
+    metric_key: str = "val_acc",
+    styles: tuple[str, ...] = ("--", "-", ":", "-."),
+) -> Figure:
+    """Compare runs: ``loss_key`` (log scale) on the left, ``metric_key`` on the right.
+
+    Example:
+        >>> a, b = History(), History()
+        >>> for h, loss in ((a, 1.0), (b, 0.5)):
+        ...     h.log_epoch({"epoch": 1, "train_loss": loss, "val_acc": 1 - loss})
+        >>> fig = plot_histories({"a": a, "b": b})
+        >>> [len(ax.lines) for ax in fig.axes]
+        [2, 2]
+    """
+    if not histories:
+        raise ValueError("histories must name at least one run")
+    fig = Figure(figsize=(8, 3))
+    ax_loss, ax_metric = fig.subplots(1, 2)
+    for (name, history), style in zip(histories.items(), itertools.cycle(styles)):
+        epochs = history["epoch"]
+        ax_loss.plot(epochs, history[loss_key], style, label=name)
+        ax_metric.plot(epochs, history[metric_key], style, label=name)
+    ax_loss.set_yscale("log")
+    for ax, key in ((ax_loss, loss_key), (ax_metric, metric_key)):
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(key.replace("_", " "))
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    return fig

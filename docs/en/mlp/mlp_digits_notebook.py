@@ -18,7 +18,7 @@ from torch.nn import functional as F
 from dlnotes.data.arrays import load_array
 from dlnotes.data.digits import load_digits_tensors
 from dlnotes.mlp.mlp import make_mlp
-from dlnotes.train import Trainer, seed_everything, top1_accuracy
+from dlnotes.train import Trainer, plot_histories, seed_everything, top1_accuracy
 
 batch_size, num_epochs, lr = 64, 20, 0.3
 X_train_all, X_test, y_train_all, y_test = load_digits_tensors(test_size=0.2, seed=0)
@@ -87,21 +87,8 @@ for name, history in histories.items():
 # soon falls well below that of the linear model and its validation accuracy ends higher.
 
 # %%
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
-for (name, history), style in zip(histories.items(), ("--", "-"), strict=True):
-    epochs = history["epoch"]
-    ax_loss.plot(epochs, history["train_loss"], style, label=name)
-    ax_acc.plot(epochs, history["val_acc"], style, label=name)
-ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("training loss")
-ax_loss.set_yscale("log")
-ax_acc.set_xlabel("epoch")
-ax_acc.set_ylabel("validation accuracy")
-for ax in (ax_loss, ax_acc):
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-fig.tight_layout()
-plt.show()
+fig = plot_histories(histories)  # one line per run: training loss, validation accuracy
+fig
 
 # %% [markdown]
 # ## Test accuracy

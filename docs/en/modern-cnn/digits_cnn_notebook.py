@@ -21,7 +21,7 @@ from dlnotes.cnn.summary import count_parameters, format_summary, summarize
 from dlnotes.data.arrays import load_array
 from dlnotes.data.digits import load_digits_tensors
 from dlnotes.modern_cnn.resnet import Residual
-from dlnotes.train import Trainer, top1_accuracy
+from dlnotes.train import Trainer, plot_histories, top1_accuracy
 
 batch_size, num_epochs, lr = 32, 10, 2e-3
 X_train_all, X_test, y_train_all, y_test = load_digits_tensors(flatten=False, seed=0)
@@ -126,21 +126,8 @@ for name, history in histories.items():
 # LeNet's.
 
 # %%
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
-for (name, history), style in zip(histories.items(), ("--", "-"), strict=True):
-    epochs = history["epoch"]
-    ax_loss.plot(epochs, history["train_loss"], style, label=name)
-    ax_acc.plot(epochs, history["val_acc"], style, label=name)
-ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("training loss")
-ax_loss.set_yscale("log")
-ax_acc.set_xlabel("epoch")
-ax_acc.set_ylabel("validation accuracy")
-for ax in (ax_loss, ax_acc):
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-fig.tight_layout()
-plt.show()
+fig = plot_histories(histories)  # one line per run: training loss, validation accuracy
+fig
 
 # %% [markdown]
 # ## Test accuracy
