@@ -4,7 +4,8 @@ Each page is one namespace, executed top to bottom like a reader would. Snippets
 included with ``--8<--`` are expanded first (see ``tests/docs_support.py``). Blocks that
 need a GPU are preceded by ``<!-- skip: next if(not cuda, reason="needs a CUDA GPU") -->``
 and run in the ``gpu`` nox session; blocks that need the ``tensorboard`` package (in the
-test extra; maybe absent on the GPU machine) use ``if(not tensorboard, ...)``.
+test extra; maybe absent on the GPU machine) use ``if(not tensorboard, ...)``, and those
+that need ``optuna`` sit between ``skip: start if(not optuna, ...)`` and ``skip: end``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ def tensorboard() -> bool:
     return importlib.util.find_spec("tensorboard") is not None
 
 
+@pytest.fixture(scope="session")
+def optuna() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("optuna") is not None
+
+
 def _setup(namespace: dict) -> None:
     torch.manual_seed(0)  # every page starts from the same random state
 
@@ -45,7 +53,7 @@ def _teardown(namespace: dict) -> None:
 pytest_collect_file = Sybil(
     parsers=[PageCodeParser(), SkipParser()],
     patterns=["*.md"],
-    fixtures=["cuda", "tensorboard"],
+    fixtures=["cuda", "tensorboard", "optuna"],
     setup=_setup,
     teardown=_teardown,
     name="pages",

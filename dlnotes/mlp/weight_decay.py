@@ -97,8 +97,11 @@ def soft_threshold(w: torch.Tensor, threshold: float) -> torch.Tensor:
 
 
 # --8<-- [start:project_l2_ball]
-def project_l2_ball(w: torch.Tensor, radius: float) -> torch.Tensor:
+def project_l2_ball(w: torch.Tensor, radius: float, *, eps: float = 0.0) -> torch.Tensor:
     """The closest point to ``w`` with ``||w||_2 <= radius``: rescale ``w`` if it is outside.
+
+    The norm is taken over all entries. ``eps`` is added to the norm before dividing; with
+    ``eps=1e-6`` this is exactly the factor of ``torch.nn.utils.clip_grad_norm_``.
 
     Example:
         >>> import torch
@@ -110,8 +113,9 @@ def project_l2_ball(w: torch.Tensor, radius: float) -> torch.Tensor:
     """
     check_tensor(w, "w", floating=True)
     check_positive(radius, "radius")
+    check_positive(eps, "eps", allow_zero=True)
     norm = torch.linalg.vector_norm(w)
-    return w * torch.clamp(radius / norm, max=1.0)  # factor 1 inside the ball
+    return w * torch.clamp(radius / (norm + eps), max=1.0)  # factor 1 inside the ball
 
 
 # --8<-- [end:project_l2_ball]

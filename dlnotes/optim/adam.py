@@ -29,6 +29,7 @@ from dlnotes.optim.base import ScratchOptimizer, check_betas, check_hyper
 __all__ = ["Adam", "AdamW", "NAdam", "RAdam"]
 
 
+# --8<-- [start:Adam]
 def _init_moments(state: dict, p: torch.Tensor) -> None:
     state["step"] = 0
     state["exp_avg"] = torch.zeros_like(p)  # m
@@ -42,7 +43,25 @@ def _update_moments(state: dict, g: torch.Tensor, betas: tuple[float, float]) ->
     state["exp_avg_sq"].mul_(b2).addcmul_(g, g, value=1 - b2)  # v = b2 v + (1 - b2) g^2
 
 
-# --8<-- [start:Adam]
+def _adam_defaults(
+    lr: float, betas: tuple[float, float], eps: float, weight_decay: float, **extra
+) -> dict:
+    """Check the hyperparameters every Adam variant shares; return the defaults dict."""
+    check_hyper(lr, "lr")
+    check_betas(betas)
+    check_hyper(eps, "eps")
+    check_hyper(weight_decay, "weight_decay")
+    return dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, **extra)
+
+
+def _decayed_gradient(p: torch.Tensor, grad: torch.Tensor, group: dict) -> torch.Tensor:
+    """Apply weight decay: decoupled (shrink ``p`` now) or L2 (return ``grad + wd * p``)."""
+    if group["decoupled_weight_decay"]:
+        p.mul_(1 - group["lr"] * group["weight_decay"])  # AdamW: shrink x itself
+        return grad
+    return grad + group["weight_decay"] * p  # L2: later divided by sqrt(v) like the rest
+
+
 class Adam(ScratchOptimizer):
     """Adam (Kingma and Ba, 2015), with ``amsgrad`` and L2 or ``decoupled`` weight decay.
 
@@ -69,31 +88,23 @@ class Adam(ScratchOptimizer):
         *,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        check_hyper(lr, "lr")
-        check_betas(betas)
-        check_hyper(eps, "eps")
-        check_hyper(weight_decay, "weight_decay")
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
+        defaults = _adam_defaults(
+            lr,
+            betas,
+            eps,
+            weight_decay,
             amsgrad=amsgrad,
             decoupled_weight_decay=decoupled_weight_decay,
         )
         super().__init__(params, defaults)
 
     def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict, group: dict) -> None:
-        lr, wd, (b1, b2) = group["lr"], group["weight_decay"], group["betas"]
+        lr, (b1, b2) = group["lr"], group["betas"]
         if not state:
             _init_moments(state, p)
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = torch.zeros_like(p)
-        if group["decoupled_weight_decay"]:
-            p.mul_(1 - lr * wd)  # AdamW: shrink x itself, outside the adaptive step
-            g = grad
-        else:
-            g = grad + wd * p  # Adam: L2 in the gradient, later divided by sqrt(v)
+        g = _decayed_gradient(p, grad, group)  # AdamW shrinks p here; Adam adds wd * p to g
         _update_moments(state, g, group["betas"])
         t = state["step"]
         v = state["exp_avg_sq"]
@@ -142,8 +153,8 @@ class NAdam(ScratchOptimizer):
         >>> w = torch.nn.Parameter(torch.tensor([1.0]))
         >>> opt = NAdam([w], lr=0.1)
         >>> opt.zero_grad(); (w ** 2).sum().backward(); opt.step()
-        >>> round(1.0 - w.item(), 4)  # first step: lr * sign(g), as Adam
-        0.1
+        >>> round(1.0 - w.item(), 4)  # a bit more than Adam's lr: the gradient and the look-ahead
+        0.1056
     """
 
     def __init__(
@@ -157,31 +168,23 @@ class NAdam(ScratchOptimizer):
         *,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        check_hyper(lr, "lr")
-        check_betas(betas)
-        check_hyper(eps, "eps")
-        check_hyper(weight_decay, "weight_decay")
         check_hyper(momentum_decay, "momentum_decay")
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
+        defaults = _adam_defaults(
+            lr,
+            betas,
+            eps,
+            weight_decay,
             momentum_decay=momentum_decay,
             decoupled_weight_decay=decoupled_weight_decay,
         )
         super().__init__(params, defaults)
 
     def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict, group: dict) -> None:
-        lr, wd, (b1, b2) = group["lr"], group["weight_decay"], group["betas"]
+        lr, (b1, b2) = group["lr"], group["betas"]
         if not state:
             _init_moments(state, p)
             state["mu_product"] = 1.0  # prod of mu_1 .. mu_t
-        if group["decoupled_weight_decay"]:
-            p.mul_(1 - lr * wd)
-            g = grad
-        else:
-            g = grad + wd * p
+        g = _decayed_gradient(p, grad, group)
         _update_moments(state, g, group["betas"])
         t, psi = state["step"], group["momentum_decay"]
         mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))  # momentum of this step
@@ -225,28 +228,16 @@ class RAdam(ScratchOptimizer):
         *,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        check_hyper(lr, "lr")
-        check_betas(betas)
-        check_hyper(eps, "eps")
-        check_hyper(weight_decay, "weight_decay")
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
-            decoupled_weight_decay=decoupled_weight_decay,
+        defaults = _adam_defaults(
+            lr, betas, eps, weight_decay, decoupled_weight_decay=decoupled_weight_decay
         )
         super().__init__(params, defaults)
 
     def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict, group: dict) -> None:
-        lr, wd, (b1, b2) = group["lr"], group["weight_decay"], group["betas"]
+        lr, (b1, b2) = group["lr"], group["betas"]
         if not state:
             _init_moments(state, p)
-        if group["decoupled_weight_decay"]:
-            p.mul_(1 - lr * wd)
-            g = grad
-        else:
-            g = grad + wd * p
+        g = _decayed_gradient(p, grad, group)
         _update_moments(state, g, group["betas"])
         t = state["step"]
         bias1, bias2 = 1 - b1**t, 1 - b2**t

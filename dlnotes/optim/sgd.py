@@ -32,8 +32,8 @@ class SGD(ScratchOptimizer):
         ...     opt.zero_grad()
         ...     (w ** 2).sum().backward()  # gradient 2w
         ...     opt.step()
-        >>> w.data
-        tensor([ 0.6200, -1.2400])
+        >>> w.data  # steps of 0.1 * 2w, then 0.1 * (0.9 * 2w_0 + 2w_1)
+        tensor([ 0.4600, -0.9200])
     """
 
     def __init__(
