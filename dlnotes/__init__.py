@@ -14,6 +14,7 @@ Modules are organised by topic, one concept per module::
     dlnotes.computation  chapter 4: blocks, parameters, custom layers, devices, data idioms
     dlnotes.cnn          chapter 5: cross-correlation, padding, channels, pooling, LeNet, summaries
     dlnotes.modern_cnn   chapter 6: AlexNet to DenseNet, normalization, mobile nets, SE, CAM
+    dlnotes.optim        chapter 7: SGD to RAdam from scratch, schedules, test functions
     dlnotes.metrics      accuracy and friends
     dlnotes.train        the one training loop (Trainer), callbacks, checkpoints, EMA, seeds
     dlnotes.tricks       training tricks: MixUp/CutMix, soft targets, BN folding, debugging checks
