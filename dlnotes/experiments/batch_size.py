@@ -20,12 +20,9 @@ seeds 0..n-1 (initialization and shuffling).
 from __future__ import annotations
 
 # --8<-- [start:run]
-import argparse
-import json
 import math
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -34,6 +31,7 @@ from torch.nn import functional as F
 
 from dlnotes.data.arrays import load_array
 from dlnotes.data.digits import load_digits_tensors
+from dlnotes.experiments.cli import run_and_save
 from dlnotes.train import Trainer, top1_accuracy
 
 __all__ = ["BASE_BATCH", "BASE_LR", "run", "run_all", "scaled_lr", "summarize"]
@@ -132,17 +130,16 @@ def summarize(results: dict[str, Any], optimizer: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path("snippets/results/batch-size.json"))
-    args = parser.parse_args(argv)
-    if args.seeds < 2:
-        parser.error("--seeds must be >= 2 (a standard deviation needs two runs)")
-    results = run_all(args.seeds)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
-    for optimizer in BASE_LR:
-        print("\n".join(summarize(results, optimizer)))
+    run_and_save(
+        argv,
+        description=__doc__.split("\n\n")[0],
+        default_out="snippets/results/batch-size.json",
+        default_seeds=3,
+        run_all=run_all,
+        report=lambda results: "\n".join(
+            line for opt in BASE_LR for line in summarize(results, opt)
+        ),
+    )
 
 
 if __name__ == "__main__":

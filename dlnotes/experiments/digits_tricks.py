@@ -16,14 +16,11 @@ MixUp), so every difference is shown against the run-to-run spread (T56).
 from __future__ import annotations
 
 # --8<-- [start:imports]
-import argparse
-import json
 import platform
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -32,6 +29,7 @@ from torch.nn import functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 from dlnotes.data.digits import load_digits_tensors
+from dlnotes.experiments.cli import run_and_save
 from dlnotes.train import ModelEMA, Trainer, seed_everything, top1_accuracy
 
 # --8<-- [end:imports]
@@ -234,16 +232,14 @@ def results_table(results: dict, lang: str = "en") -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=Path("snippets/results/digits-tricks.json"))
-    args = parser.parse_args(argv)
-    if args.seeds < 2:
-        parser.error("--seeds must be >= 2 (a standard deviation needs two runs)")
-    results = run_all(CONFIGS, args.seeds)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
-    print(results_table(results))
+    run_and_save(
+        argv,
+        description=__doc__.split("\n\n")[0],
+        default_out="snippets/results/digits-tricks.json",
+        default_seeds=5,
+        run_all=lambda seeds: run_all(CONFIGS, seeds),
+        report=results_table,
+    )
 
 
 if __name__ == "__main__":

@@ -17,12 +17,9 @@ can be read against the run-to-run spread.
 from __future__ import annotations
 
 # --8<-- [start:run]
-import argparse
-import json
 import math
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -30,6 +27,7 @@ from torch.nn import functional as F
 
 from dlnotes.data.arrays import load_array
 from dlnotes.data.digits import load_digits_tensors
+from dlnotes.experiments.cli import run_and_save
 from dlnotes.modern_cnn.attention import add_squeeze_excitation
 from dlnotes.modern_cnn.resnet import resnet
 from dlnotes.train import Trainer, top1_accuracy
@@ -111,16 +109,14 @@ def summarize(results: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=Path("snippets/results/se-digits.json"))
-    args = parser.parse_args(argv)
-    if args.seeds < 2:
-        parser.error("--seeds must be >= 2 (a standard deviation needs two runs)")
-    results = run_all(args.seeds)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
-    print("\n".join(summarize(results)))
+    run_and_save(
+        argv,
+        description=__doc__.split("\n\n")[0],
+        default_out="snippets/results/se-digits.json",
+        default_seeds=5,
+        run_all=run_all,
+        report=lambda results: "\n".join(summarize(results)),
+    )
 
 
 if __name__ == "__main__":
